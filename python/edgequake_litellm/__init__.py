@@ -1,0 +1,107 @@
+"""edgequake_litellm: a drop-in replacement for the litellm SDK with a Rust network core.
+
+``import edgequake_litellm as litellm`` and code written for litellm keeps
+working: ``completion``, ``acompletion``, ``embedding``, ``aembedding``,
+streaming, litellm's response objects and exception classes. The module-level
+settings below are litellm's globals, read at call time.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from . import _alias
+from ._elc_core import __version__
+from .exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    AuthenticationError,
+    BadGatewayError,
+    BadRequestError,
+    ContentPolicyViolationError,
+    ContextWindowExceededError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServiceUnavailableError,
+    Timeout,
+    UnprocessableEntityError,
+    UnsupportedParamsError,
+)
+from .main import acompletion, aembedding, completion, embedding
+from .streaming import CustomStreamWrapper
+from .types.utils import (
+    ChatCompletionDeltaToolCall,
+    ChatCompletionMessageToolCall,
+    Choices,
+    Delta,
+    Embedding,
+    EmbeddingResponse,
+    Function,
+    Message,
+    ModelResponse,
+    ModelResponseStream,
+    StreamingChoices,
+    Usage,
+)
+from .utils import get_llm_provider, stream_chunk_builder
+
+# -- litellm's module globals (litellm/__init__.py) ---------------------------
+api_key: Optional[str] = None
+api_base: Optional[str] = None
+headers: Optional[dict[str, str]] = None
+openai_key: Optional[str] = None
+xai_key: Optional[str] = None
+groq_key: Optional[str] = None
+openrouter_key: Optional[str] = None
+togetherai_api_key: Optional[str] = None
+#: Retries per call when the call does not say (``None``: 2, the openai SDK's default).
+num_retries: Optional[int] = None
+#: Seconds a call may take when the call does not say.
+request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
+#: Drop parameters a provider does not support instead of raising.
+drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
+
+_alias.install()
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "AuthenticationError",
+    "BadGatewayError",
+    "BadRequestError",
+    "ChatCompletionDeltaToolCall",
+    "ChatCompletionMessageToolCall",
+    "Choices",
+    "ContentPolicyViolationError",
+    "ContextWindowExceededError",
+    "CustomStreamWrapper",
+    "Delta",
+    "Embedding",
+    "EmbeddingResponse",
+    "Function",
+    "InternalServerError",
+    "Message",
+    "ModelResponse",
+    "ModelResponseStream",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "StreamingChoices",
+    "Timeout",
+    "UnprocessableEntityError",
+    "UnsupportedParamsError",
+    "Usage",
+    "__version__",
+    "acompletion",
+    "aembedding",
+    "completion",
+    "embedding",
+    "get_llm_provider",
+    "stream_chunk_builder",
+]

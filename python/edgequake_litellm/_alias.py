@@ -1,0 +1,57 @@
+"""Serve ``litellm.<submodule>`` imports from this package after
+``sys.modules["litellm"] = edgequake_litellm``.
+
+Without it, ``from litellm.types.utils import ModelResponse`` would load a
+second copy of ``types/utils.py`` under the name ``litellm.types.utils``, whose
+classes ``isinstance`` would not recognise. The finder answers only while
+``sys.modules["litellm"]`` is this package, so a real litellm is never shadowed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Optional
+
+_PACKAGE = __package__ or "edgequake_litellm"
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module: ModuleType) -> None:
+        """The target module was executed when it was imported."""
+
+
+class AliasFinder(importlib.abc.MetaPathFinder):
+    """Maps ``litellm.x.y`` to ``edgequake_litellm.x.y`` while aliased."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Optional[Sequence[str]] = None,
+        target: Optional[ModuleType] = None,
+    ) -> Optional[importlib.machinery.ModuleSpec]:
+        if not fullname.startswith("litellm.") or sys.modules.get("litellm") is not sys.modules.get(
+            _PACKAGE
+        ):
+            return None
+        real = _PACKAGE + fullname[len("litellm") :]
+        if importlib.util.find_spec(real) is None:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real))
+
+
+def install() -> None:
+    """Put the finder first on ``sys.meta_path`` (once)."""
+    if not any(isinstance(f, AliasFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, AliasFinder())

@@ -1,0 +1,281 @@
+"""Turning litellm's keyword arguments into one native call.
+
+Checks arguments (raising litellm's ``BadRequestError`` before any I/O),
+resolves configuration in litellm's order (per-call argument, then module
+global, then, in Rust, environment variable and provider default), and builds
+the OpenAI-shaped JSON body.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from pydantic import BaseModel
+
+from . import _elc_core
+from .exceptions import bad_request
+
+#: Default retries when neither the call nor ``litellm.num_retries`` sets one:
+#: litellm's ``DEFAULT_MAX_RETRIES`` (the openai SDK's ``max_retries``).
+DEFAULT_MAX_RETRIES = 2
+
+#: Keyword arguments that configure the call rather than go into the body.
+_CALL_OPTIONS = frozenset(
+    {
+        "api_key",
+        "api_base",
+        "base_url",
+        "timeout",
+        "request_timeout",
+        "num_retries",
+        "max_retries",
+        "extra_headers",
+        "headers",
+        "drop_params",
+        "custom_llm_provider",
+        "extra_body",
+        "stream",
+    }
+)
+
+#: litellm-internal keyword arguments (callbacks, caching, routing, proxy
+#: plumbing): accepted and not sent, as litellm does (``all_litellm_params``).
+_LITELLM_INTERNAL = frozenset(
+    {
+        "metadata",
+        "litellm_metadata",
+        "litellm_call_id",
+        "litellm_logging_obj",
+        "litellm_trace_id",
+        "logger_fn",
+        "caching",
+        "cache",
+        "fallbacks",
+        "context_window_fallback_dict",
+        "content_policy_fallbacks",
+        "model_list",
+        "model_info",
+        "proxy_server_request",
+        "preset_cache_key",
+        "input_cost_per_token",
+        "output_cost_per_token",
+        "input_cost_per_second",
+        "output_cost_per_second",
+        "custom_prompt_dict",
+        "acompletion",
+        "aembedding",
+        "api_version",
+        "organization",
+        "deployment_id",
+        "tags",
+        "no-log",
+        "client",
+    }
+)
+
+_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+
+
+@dataclass(frozen=True)
+class NativeCall:
+    """The resolved arguments of one ``_elc_core`` call."""
+
+    provider: str
+    model: str
+    body: bytes
+    api_key: Optional[str]
+    api_base: Optional[str]
+    timeout: Optional[float]
+    num_retries: int
+    headers: Optional[list[tuple[str, str]]]
+
+    def args(self) -> tuple[Any, ...]:
+        """Positional arguments after the endpoint name, in ``_elc_core``'s order."""
+        return (
+            self.provider,
+            self.model,
+            self.body,
+            self.api_key,
+            self.api_base,
+            self.timeout,
+            self.num_retries,
+            self.headers,
+        )
+
+    def __repr__(self) -> str:
+        # Never show the key.
+        return f"NativeCall(provider={self.provider!r}, model={self.model!r}, api_base={self.api_base!r})"
+
+
+def _config() -> Any:
+    """The package module, whose attributes are litellm's module globals."""
+    return sys.modules[__package__]
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(exclude_none=True)
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+def _check_messages(messages: Any, model: str) -> None:
+    if not isinstance(messages, list):
+        raise bad_request(
+            f"messages must be a list of message dicts, got {type(messages).__name__}", model
+        )
+    for i, m in enumerate(messages):
+        if isinstance(m, BaseModel):
+            m = m.model_dump()
+        if not isinstance(m, dict):
+            raise bad_request(f"messages[{i}] must be a dict, got {type(m).__name__}", model)
+        role = m.get("role")
+        if role not in _ROLES:
+            raise bad_request(
+                f"messages[{i}] has role {role!r}; expected one of {sorted(_ROLES)}", model
+            )
+        content = m.get("content")
+        if content is not None and not isinstance(content, (str, list)):
+            raise bad_request(
+                f"messages[{i}].content must be a string, a list of content parts or None, "
+                f"got {type(content).__name__}",
+                model,
+            )
+
+
+def _response_format(value: Any) -> Any:
+    """A pydantic model class becomes a strict ``json_schema`` response format,
+    as litellm does with ``type_to_response_format_param``."""
+    if isinstance(value, type) and issubclass(value, BaseModel):
+        schema = value.model_json_schema()
+        _make_strict(schema)
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": value.__name__, "schema": schema, "strict": True},
+        }
+    return value
+
+
+def _make_strict(schema: Any) -> None:
+    """OpenAI's strict mode: every object closed and every property required."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "object" and "properties" in schema:
+            schema["additionalProperties"] = False
+            schema["required"] = list(schema["properties"])
+        for v in schema.values():
+            _make_strict(v)
+    elif isinstance(schema, list):
+        for v in schema:
+            _make_strict(v)
+
+
+def _headers(kwargs: dict[str, Any]) -> Optional[list[tuple[str, str]]]:
+    merged: dict[str, str] = {}
+    for source in (_config().headers, kwargs.get("headers"), kwargs.get("extra_headers")):
+        if source is None:
+            continue
+        if not isinstance(source, dict):
+            raise bad_request(f"extra_headers must be a dict, got {type(source).__name__}")
+        merged.update({str(k): str(v) for k, v in source.items()})
+    return list(merged.items()) or None
+
+
+def _timeout(kwargs: dict[str, Any]) -> Optional[float]:
+    t = kwargs.get("timeout")
+    if t is None:
+        t = kwargs.get("request_timeout")
+    if t is None:
+        t = _config().request_timeout
+    if t is None:
+        return None
+    if isinstance(t, bool) or not isinstance(t, (int, float)):
+        read = getattr(t, "read", None)  # an httpx.Timeout: litellm uses its read timeout
+        if isinstance(read, (int, float)):
+            return float(read)
+        raise bad_request(f"timeout must be a number of seconds, got {type(t).__name__}")
+    if t <= 0:
+        raise bad_request(f"timeout must be a positive number of seconds, got {t}")
+    return float(t)
+
+
+def _num_retries(kwargs: dict[str, Any]) -> int:
+    n = kwargs.get("num_retries")
+    if n is None:
+        n = kwargs.get("max_retries")
+    if n is None:
+        n = _config().num_retries
+    if n is None:
+        return DEFAULT_MAX_RETRIES
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise bad_request(f"num_retries must be a non-negative int, got {n!r}")
+    return n
+
+
+def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeCall:
+    """Resolve provider and options, and serialize ``body`` plus every
+    non-option keyword argument (unknown ones pass through, as litellm sends
+    them in ``extra_body``)."""
+    if not isinstance(model, str) or not model:
+        raise bad_request(f"model must be a non-empty string, got {model!r}")
+    custom = kwargs.get("custom_llm_provider")
+    provider, model_id, key_globals = _elc_core.route(model, custom)
+    cfg = _config()
+    api_key = kwargs.get("api_key") or cfg.api_key
+    for name in key_globals:
+        api_key = api_key or getattr(cfg, name, None)
+    api_base = kwargs.get("api_base") or kwargs.get("base_url") or cfg.api_base
+    if api_base is not None and not isinstance(api_base, str):
+        raise bad_request(f"api_base must be a URL string, got {type(api_base).__name__}", model)
+
+    payload: dict[str, Any] = {"model": model_id}
+    payload.update(body)
+    for k, v in kwargs.items():
+        if v is None or k in _CALL_OPTIONS or k in _LITELLM_INTERNAL:
+            continue
+        payload[k] = _response_format(v) if k == "response_format" else v
+    extra_body = kwargs.get("extra_body")
+    if extra_body:
+        payload.update(extra_body)
+    n = payload.get("n")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise bad_request(f"n must be an int >= 1, got {n!r}", model, provider)
+    try:
+        raw = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()
+    except (TypeError, ValueError) as e:
+        raise bad_request(f"the request is not JSON-serializable: {e}", model, provider) from None
+    return NativeCall(
+        provider=provider,
+        model=model_id,
+        body=raw,
+        api_key=api_key,
+        api_base=api_base,
+        timeout=_timeout(kwargs),
+        num_retries=_num_retries(kwargs),
+        headers=_headers(kwargs),
+    )
+
+
+def chat(model: Any, messages: Any, kwargs: dict[str, Any], stream: bool) -> NativeCall:
+    """Prepare a chat completion call."""
+    _check_messages(messages, str(model))
+    body: dict[str, Any] = {"messages": messages}
+    if stream:
+        body["stream"] = True
+    return prepare(model, kwargs, body)
+
+
+def embedding(model: Any, input: Any, kwargs: dict[str, Any]) -> NativeCall:
+    """Prepare an embedding call."""
+    ok = isinstance(input, str) or (
+        isinstance(input, list)
+        and len(input) > 0
+        and all(isinstance(x, (str, int)) or isinstance(x, list) for x in input)
+    )
+    if not ok:
+        raise bad_request(
+            "input must be a string or a non-empty list of strings (or of token lists)",
+            str(model),
+        )
+    return prepare(model, kwargs, {"input": input})

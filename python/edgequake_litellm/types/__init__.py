@@ -1,0 +1,1 @@
+"""litellm's ``types`` package: the response objects live in ``types.utils``."""

@@ -1,0 +1,223 @@
+//! One provider call, resolved: the adapter, model id, key, base URL and
+//! options, and the async operations that run it.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::stream::Item;
+use crate::error::{Error, Kind};
+use crate::http::{self, HttpRequest};
+use crate::providers::{self, Endpoint, Spec, Target};
+use crate::runtime;
+
+/// How many decoded batches a stream buffers ahead of the Python consumer.
+const STREAM_BUFFER: usize = 32;
+
+/// Everything one request needs, with the configuration already resolved
+/// (per-call argument → environment variable → provider default; Python
+/// applied the module globals before calling in).
+pub struct Call {
+    spec: &'static Spec,
+    model: String,
+    api_key: Option<String>,
+    base: String,
+    timeout: Option<Duration>,
+    num_retries: u32,
+    headers: Vec<(String, String)>,
+}
+
+impl Call {
+    /// Resolve a call, refusing it before any I/O when the provider is
+    /// unknown, the timeout is not a positive number, the key is missing where
+    /// the provider needs one, or no base URL can be found.
+    pub fn new(
+        provider: &str,
+        model: String,
+        api_key: Option<String>,
+        api_base: Option<String>,
+        timeout: Option<f64>,
+        num_retries: u32,
+        headers: Vec<(String, String)>,
+    ) -> Result<Call, Error> {
+        let spec = providers::spec(provider).ok_or_else(|| {
+            Error::new(Kind::BadRequest, format!("unknown provider {provider:?}"))
+        })?;
+        let env = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+        };
+        let api_key = api_key.filter(|k| !k.is_empty()).or_else(|| env(spec.key_env));
+        let fail = |kind, message: String| Err(Error::new(kind, message).context(spec.name, &model));
+        if spec.key_required && api_key.is_none() {
+            return fail(
+                Kind::Authentication,
+                format!(
+                    "no API key for provider {}: pass api_key=..., set litellm.api_key, or set {}",
+                    spec.name,
+                    spec.key_env.join(" / ")
+                ),
+            );
+        }
+        let base = api_base
+            .filter(|b| !b.is_empty())
+            .or_else(|| env(spec.base_env))
+            .unwrap_or_else(|| spec.default_base.to_owned());
+        if base.is_empty() {
+            return fail(
+                Kind::BadRequest,
+                format!(
+                    "no api_base for provider {}: pass api_base=... or set {}",
+                    spec.name,
+                    spec.base_env.join(" / ")
+                ),
+            );
+        }
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return fail(
+                Kind::BadRequest,
+                format!("api_base must be an http:// or https:// URL, got {base:?}"),
+            );
+        }
+        let timeout = match timeout {
+            None => None,
+            Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
+            Some(t) => {
+                return fail(
+                    Kind::BadRequest,
+                    format!("timeout must be a positive number of seconds, got {t}"),
+                )
+            }
+        };
+        Ok(Call {
+            spec,
+            model,
+            api_key,
+            base,
+            timeout,
+            num_retries,
+            headers,
+        })
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.timeout.map(|t| Instant::now() + t)
+    }
+
+    fn build(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<HttpRequest, Error> {
+        let target = Target {
+            base: &self.base,
+            api_key: self.api_key.as_deref(),
+            model: &self.model,
+        };
+        let mut req = self.spec.adapter.request(endpoint, &target, body)?;
+        req.extra_headers(&self.headers)?;
+        Ok(req)
+    }
+
+    /// Attach provider/model and strip the key from an error.
+    fn finish(&self, e: Error) -> Error {
+        e.context(self.spec.name, &self.model)
+            .redact(self.api_key.as_deref())
+    }
+
+    /// Send the request until a success status (retrying as `http::send` does).
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        endpoint: Endpoint,
+        body: Vec<u8>,
+        deadline: Option<Instant>,
+    ) -> Result<reqwest::Response, Error> {
+        let req = self.build(endpoint, body)?;
+        let adapter = self.spec.adapter;
+        let map = |status: u16, body: &[u8]| adapter.error(status, body);
+        http::send(client, &req, deadline, self.num_retries, &map).await
+    }
+
+    /// A whole (non-streamed) call: OpenAI-shaped response JSON bytes.
+    pub async fn json(self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let run = async {
+            let client = runtime::core()?.client.clone();
+            let deadline = self.deadline();
+            let resp = self.send(&client, endpoint, body, deadline).await?;
+            let bytes = http::within(deadline, resp.bytes())
+                .await?
+                .map_err(|e| Error::transport(&e))?;
+            self.spec.adapter.response(endpoint, bytes.to_vec())
+        };
+        run.await.map_err(|e| self.finish(e))
+    }
+
+    /// Open a streamed chat call: returns once the provider answered with a
+    /// success status; a background task then decodes the body into `Item`s.
+    /// `timeout` bounds the wait for the response head and each later gap
+    /// between reads.
+    pub async fn stream(
+        self,
+        body: Vec<u8>,
+    ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
+        let opened = async {
+            let client = runtime::core()?.client.clone();
+            self.send(&client, Endpoint::Chat, body, self.deadline()).await
+        };
+        let resp = opened.await.map_err(|e| self.finish(e))?;
+        let (tx, rx) = mpsc::channel(STREAM_BUFFER);
+        let task = runtime::spawn(self.pump(resp, tx))?;
+        Ok((rx, task.abort_handle()))
+    }
+
+    /// Read the body, decode it, and push batches of chunks to the consumer.
+    /// Ends when the consumer is gone, the provider ends the stream, or a fault
+    /// occurs (delivered as `Item::Failed` after every chunk before it).
+    async fn pump(self, resp: reqwest::Response, tx: mpsc::Sender<Item>) {
+        let mut decoder = self.spec.adapter.stream_decoder();
+        let mut body = resp.bytes_stream();
+        let outcome = loop {
+            let read = match self.timeout {
+                Some(idle) => match tokio::time::timeout(idle, body.next()).await {
+                    Ok(read) => read,
+                    Err(_) => {
+                        break Err(Error::new(
+                            Kind::Timeout,
+                            format!("the stream sent nothing for {} s (timeout)", idle.as_secs_f64()),
+                        ))
+                    }
+                },
+                None => body.next().await,
+            };
+            let decoded = match read {
+                Some(Ok(bytes)) => decoder.feed(&bytes),
+                Some(Err(e)) => break Err(Error::transport(&e)),
+                None => match decoder.finish() {
+                    Ok(chunks) if chunks.is_empty() => break Ok(()),
+                    Ok(chunks) => {
+                        let _ = tx.send(Item::Chunks(chunks)).await;
+                        break Ok(());
+                    }
+                    Err(e) => break Err(e),
+                },
+            };
+            match decoded {
+                Ok(chunks) if chunks.is_empty() => {}
+                Ok(chunks) => {
+                    if tx.send(Item::Chunks(chunks)).await.is_err() {
+                        return;
+                    }
+                }
+                Err(e) => break Err(e),
+            }
+            if decoder.done() {
+                break Ok(());
+            }
+        };
+        let last = match outcome {
+            Ok(()) => Item::Done,
+            Err(e) => Item::Failed(self.finish(e)),
+        };
+        let _ = tx.send(last).await;
+    }
+}

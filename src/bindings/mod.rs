@@ -1,0 +1,161 @@
+//! The Python-facing functions. Each takes the request as OpenAI-shaped JSON
+//! bytes plus the call options, and does all I/O with the GIL released.
+
+mod call;
+mod stream;
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::error::{Error, Kind};
+use crate::providers::{self, Endpoint};
+use crate::runtime;
+use call::Call;
+pub use stream::Stream;
+
+/// Response JSON bytes, handed to Python as `bytes`.
+pub struct Body(Vec<u8>);
+
+impl<'py> IntoPyObject<'py> for Body {
+    type Target = PyBytes;
+    type Output = Bound<'py, PyBytes>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.0))
+    }
+}
+
+/// `route(model, custom_llm_provider)` → `(provider, model_id, key_globals)`.
+#[pyfunction]
+#[pyo3(signature = (model, custom_llm_provider=None))]
+fn route(
+    model: &str,
+    custom_llm_provider: Option<&str>,
+) -> PyResult<(&'static str, String, Vec<&'static str>)> {
+    let (spec, id) = providers::route(model, custom_llm_provider)?;
+    Ok((spec.name, id.to_owned(), spec.key_globals.to_vec()))
+}
+
+fn endpoint(name: &str) -> Result<Endpoint, Error> {
+    match name {
+        "chat" => Ok(Endpoint::Chat),
+        "embedding" => Ok(Endpoint::Embedding),
+        other => Err(Error::new(Kind::BadRequest, format!("unknown endpoint {other:?}"))),
+    }
+}
+
+/// The arguments every call takes, in order:
+/// `(provider, model, body, api_key, api_base, timeout, num_retries, headers)`.
+macro_rules! call_args {
+    ($provider:ident, $model:ident, $api_key:ident, $api_base:ident, $timeout:ident, $num_retries:ident, $headers:ident) => {
+        Call::new(
+            $provider,
+            $model,
+            $api_key,
+            $api_base,
+            $timeout,
+            $num_retries,
+            $headers.unwrap_or_default(),
+        )
+    };
+}
+
+/// Blocking call: returns the OpenAI-shaped response JSON as `bytes`.
+#[pyfunction]
+#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(name = "call")]
+#[allow(clippy::too_many_arguments)]
+fn py_call(
+    py: Python<'_>,
+    endpoint_name: &str,
+    provider: &str,
+    model: String,
+    body: Vec<u8>,
+    api_key: Option<String>,
+    api_base: Option<String>,
+    timeout: Option<f64>,
+    num_retries: u32,
+    headers: Option<Vec<(String, String)>>,
+) -> PyResult<Body> {
+    let ep = endpoint(endpoint_name)?;
+    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    runtime::wait(py, async move { c.json(ep, body).await.map(Body) })
+}
+
+/// Awaitable form of `call`.
+#[pyfunction]
+#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(name = "acall")]
+#[allow(clippy::too_many_arguments)]
+fn py_acall<'py>(
+    py: Python<'py>,
+    endpoint_name: &str,
+    provider: &str,
+    model: String,
+    body: Vec<u8>,
+    api_key: Option<String>,
+    api_base: Option<String>,
+    timeout: Option<f64>,
+    num_retries: u32,
+    headers: Option<Vec<(String, String)>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let ep = endpoint(endpoint_name)?;
+    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    runtime::awaitable(py, async move { c.json(ep, body).await.map(Body) })
+}
+
+/// Blocking open of a streamed chat call; returns once the provider answered.
+#[pyfunction]
+#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(name = "stream")]
+#[allow(clippy::too_many_arguments)]
+fn py_stream(
+    py: Python<'_>,
+    provider: &str,
+    model: String,
+    body: Vec<u8>,
+    api_key: Option<String>,
+    api_base: Option<String>,
+    timeout: Option<f64>,
+    num_retries: u32,
+    headers: Option<Vec<(String, String)>>,
+) -> PyResult<Stream> {
+    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    let (rx, task) = runtime::wait(py, c.stream(body))?;
+    Ok(Stream::new(rx, task))
+}
+
+/// Awaitable form of `stream`.
+#[pyfunction]
+#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(name = "astream")]
+#[allow(clippy::too_many_arguments)]
+fn py_astream<'py>(
+    py: Python<'py>,
+    provider: &str,
+    model: String,
+    body: Vec<u8>,
+    api_key: Option<String>,
+    api_base: Option<String>,
+    timeout: Option<f64>,
+    num_retries: u32,
+    headers: Option<Vec<(String, String)>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    runtime::awaitable(py, async move {
+        let (rx, task) = c.stream(body).await?;
+        Ok(Stream::new(rx, task))
+    })
+}
+
+/// Register the functions and classes on the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(route, m)?)?;
+    m.add_function(wrap_pyfunction!(py_call, m)?)?;
+    m.add_function(wrap_pyfunction!(py_acall, m)?)?;
+    m.add_function(wrap_pyfunction!(py_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(py_astream, m)?)?;
+    m.add_class::<Stream>()?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The native side of a streamed response: one object serving both sync
+//! (`next_batch`, a blocking wait with the GIL released) and async
+//! (`anext_batch`, an asyncio awaitable) consumers. Dropping or closing it
+//! aborts the reading task, which drops the response and its connection.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+use tokio::sync::{mpsc, Mutex};
+
+use crate::error::{Error, Kind};
+use crate::runtime;
+
+/// What the reading task hands to the consumer.
+pub enum Item {
+    /// The OpenAI chunk JSON documents decoded from one read.
+    Chunks(Vec<Vec<u8>>),
+    /// The provider ended the stream normally.
+    Done,
+    /// The stream broke; every chunk before it was delivered.
+    Failed(Error),
+}
+
+/// A batch of chunk JSON documents, handed to Python as `list[bytes]`.
+pub struct Batch(Vec<Vec<u8>>);
+
+impl<'py> IntoPyObject<'py> for Batch {
+    type Target = PyList;
+    type Output = Bound<'py, PyList>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.0.iter().map(|c| PyBytes::new(py, c)))
+    }
+}
+
+struct Shared {
+    rx: Mutex<mpsc::Receiver<Item>>,
+    /// `Done` or `Failed` was handed out: later reads return `None`.
+    ended: AtomicBool,
+}
+
+impl Shared {
+    /// The next batch, `None` at the end, or the stream's error.
+    async fn next(&self) -> Result<Option<Batch>, Error> {
+        if self.ended.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        let item = self.rx.lock().await.recv().await;
+        match item {
+            Some(Item::Chunks(c)) => Ok(Some(Batch(c))),
+            Some(Item::Done) => {
+                self.ended.store(true, Ordering::Release);
+                Ok(None)
+            }
+            Some(Item::Failed(e)) => {
+                self.ended.store(true, Ordering::Release);
+                Err(e)
+            }
+            None if self.ended.load(Ordering::Acquire) => Ok(None),
+            None => {
+                self.ended.store(true, Ordering::Release);
+                Err(Error::new(
+                    Kind::Api,
+                    "the stream was closed before the provider finished it",
+                ))
+            }
+        }
+    }
+}
+
+/// A streamed chat response. Python's `CustomStreamWrapper` drives it.
+#[pyclass(module = "edgequake_litellm._elc_core", frozen)]
+pub struct Stream {
+    shared: Arc<Shared>,
+    task: tokio::task::AbortHandle,
+}
+
+impl Stream {
+    pub fn new(rx: mpsc::Receiver<Item>, task: tokio::task::AbortHandle) -> Self {
+        Stream {
+            shared: Arc::new(Shared {
+                rx: Mutex::new(rx),
+                ended: AtomicBool::new(false),
+            }),
+            task,
+        }
+    }
+}
+
+#[pymethods]
+impl Stream {
+    /// Block (GIL released, Ctrl-C honoured) for the next batch of chunk JSON
+    /// documents; `None` when the stream ended; raises the stream's error.
+    fn next_batch(&self, py: Python<'_>) -> PyResult<Option<Batch>> {
+        let shared = Arc::clone(&self.shared);
+        runtime::wait(py, async move { shared.next().await })
+    }
+
+    /// Awaitable form of `next_batch`.
+    fn anext_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let shared = Arc::clone(&self.shared);
+        runtime::awaitable(py, async move { shared.next().await })
+    }
+
+    /// Stop reading and close the connection. Idempotent.
+    fn close(&self) {
+        self.task.abort();
+        self.shared.ended.store(true, Ordering::Release);
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,201 @@
+//! Sending one provider request: headers, the whole-call deadline, retries
+//! with exponential backoff and `retry-after`, and reading error bodies.
+//!
+//! Retry policy (litellm's, which is the openai SDK's): statuses 408, 409, 429,
+//! 500, 502, 503, 504 and 529 and connection failures are retried up to
+//! `num_retries` times; the wait is `retry-after-ms` / `retry-after` when the
+//! server sends one (capped at [`MAX_RETRY_AFTER`]), else
+//! `min(0.5 s * 2^attempt, 8 s)` with up to 25 % jitter. A wait that would pass
+//! the call's deadline is not taken: the last error is raised instead.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use tokio::time::Instant;
+
+use crate::error::{Error, Kind};
+
+/// The longest server-requested wait we honour between attempts.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+const BACKOFF_MAX: Duration = Duration::from_secs(8);
+
+/// A request ready to send: built by a provider adapter.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl HttpRequest {
+    /// A JSON POST to `url`.
+    pub fn post_json(url: String, body: Bytes) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        HttpRequest { url, headers, body }
+    }
+
+    /// Add a header whose value is a secret: hidden from `Debug` output.
+    pub fn secret_header(&mut self, name: HeaderName, value: &str) -> Result<(), Error> {
+        let mut v = HeaderValue::from_str(value).map_err(|_| {
+            Error::new(
+                Kind::BadRequest,
+                "api_key contains characters not allowed in an HTTP header",
+            )
+        })?;
+        v.set_sensitive(true);
+        self.headers.insert(name, v);
+        Ok(())
+    }
+
+    /// `Authorization: Bearer <key>`.
+    pub fn bearer(&mut self, key: &str) -> Result<(), Error> {
+        self.secret_header(AUTHORIZATION, &format!("Bearer {key}"))
+    }
+
+    /// The caller's `extra_headers`, which override the adapter's.
+    pub fn extra_headers(&mut self, extra: &[(String, String)]) -> Result<(), Error> {
+        for (name, value) in extra {
+            let bad = || Error::new(Kind::BadRequest, format!("extra_headers: invalid header {name:?}"));
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+            let value = HeaderValue::from_str(value).map_err(|_| bad())?;
+            self.headers.insert(name, value);
+        }
+        Ok(())
+    }
+}
+
+/// What the provider adapter makes of an error status and body.
+pub type ErrorMapper<'a> = &'a (dyn Fn(u16, &[u8]) -> Error + Sync);
+
+/// Send `req`, retrying as documented above, until a success status arrives.
+/// The success response's body is left unread for the caller.
+pub async fn send(
+    client: &reqwest::Client,
+    req: &HttpRequest,
+    deadline: Option<Instant>,
+    num_retries: u32,
+    map_error: ErrorMapper<'_>,
+) -> Result<reqwest::Response, Error> {
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let sent = client
+            .post(&req.url)
+            .headers(req.headers.clone())
+            .body(req.body.clone())
+            .send();
+        let mut err = match within(deadline, sent).await? {
+            Ok(resp) if resp.status().is_success() => return Ok(resp),
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let retry_after = retry_after(resp.headers());
+                let body = within(deadline, resp.bytes()).await?.unwrap_or_default();
+                let mut e = map_error(status, &body);
+                e.retry_after = retry_after.map(|d| d.as_secs_f64());
+                e
+            }
+            Err(e) => Error::transport(&e),
+        };
+        err.attempts = attempt;
+        if attempt > num_retries || !retryable(&err) {
+            return Err(err);
+        }
+        let wait = err
+            .retry_after
+            .map(|s| Duration::from_secs_f64(s).min(MAX_RETRY_AFTER))
+            .unwrap_or_else(|| backoff(attempt));
+        if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            return Err(err);
+        }
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Run `fut` within the call's deadline, failing with a `Timeout` error.
+pub async fn within<F: std::future::Future>(
+    deadline: Option<Instant>,
+    fut: F,
+) -> Result<F::Output, Error> {
+    match deadline {
+        None => Ok(fut.await),
+        Some(d) => tokio::time::timeout_at(d, fut)
+            .await
+            .map_err(|_| Error::new(Kind::Timeout, "the request timed out (timeout reached)")),
+    }
+}
+
+fn retryable(err: &Error) -> bool {
+    match err.status {
+        Some(s) => matches!(s, 408 | 409 | 429 | 500 | 502 | 503 | 504 | 529),
+        None => err.kind == Kind::Connection,
+    }
+}
+
+/// `retry-after-ms` (milliseconds) or `retry-after` (seconds), as sent by the server.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let parse = |name: &str| -> Option<f64> {
+        let v: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;
+        (v.is_finite() && v >= 0.0).then_some(v)
+    };
+    parse("retry-after-ms")
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+        .or_else(|| parse("retry-after").map(Duration::from_secs_f64))
+}
+
+/// Exponential backoff with jitter for the given (1-based) attempt.
+fn backoff(attempt: u32) -> Duration {
+    let exp = BACKOFF_BASE.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let wait = exp.min(BACKOFF_MAX);
+    wait.mul_f64(1.0 - 0.25 * jitter())
+}
+
+/// A number in [0, 1) that differs between calls (not cryptographic): each
+/// `RandomState` is keyed afresh, so hashing a constant gives a new value.
+fn jitter() -> f64 {
+    use std::hash::BuildHasher;
+    let bits = std::collections::hash_map::RandomState::new().hash_one(0u8);
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_prefers_milliseconds() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert("retry-after-ms", HeaderValue::from_static("250"));
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(250)));
+        h.insert("retry-after-ms", HeaderValue::from_static("-1"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..20 {
+            let b = backoff(attempt);
+            let full = BACKOFF_BASE
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(BACKOFF_MAX);
+            assert!(b <= full && b >= full.mul_f64(0.75), "attempt {attempt}: {b:?}");
+        }
+    }
+
+    #[test]
+    fn only_transient_failures_retry() {
+        let status = |s| Error::http(Kind::from_status(s), s, String::new(), b"");
+        for s in [408, 409, 429, 500, 502, 503, 504, 529] {
+            assert!(retryable(&status(s)), "{s}");
+        }
+        for s in [400, 401, 403, 404, 422] {
+            assert!(!retryable(&status(s)), "{s}");
+        }
+        assert!(retryable(&Error::new(Kind::Connection, "refused")));
+        assert!(!retryable(&Error::new(Kind::Timeout, "slow")));
+    }
+}

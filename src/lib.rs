@@ -1,0 +1,20 @@
+//! `_elc_core`: the Rust network path of edgequake_litellm.
+//!
+//! Python owns the litellm-shaped surface; this module owns HTTP, retries,
+//! SSE decoding and provider translation. See `DESIGN.md` in the team docs.
+
+mod bindings;
+pub mod error;
+pub mod http;
+pub mod providers;
+pub mod runtime;
+pub mod sse;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _elc_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("ProviderError", m.py().get_type::<error::ProviderError>())?;
+    bindings::register(m)
+}

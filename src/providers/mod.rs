@@ -1,0 +1,240 @@
+//! The provider registry: which adapter serves a `provider/model` string, with
+//! the provider's default base URL and the environment variables it reads.
+//!
+//! Prefixes, env var names and default bases follow litellm's provider docs
+//! (docs.litellm.ai/docs/providers/*) and `litellm.get_llm_provider`.
+
+pub mod openai;
+
+use crate::error::{Error, Kind};
+use crate::http::HttpRequest;
+
+/// Where a call goes: the resolved base URL, key and provider model id.
+pub struct Target<'a> {
+    pub base: &'a str,
+    pub api_key: Option<&'a str>,
+    pub model: &'a str,
+}
+
+/// What a request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Chat,
+    Embedding,
+}
+
+/// One wire format. Requests arrive as OpenAI-shaped JSON bytes and responses
+/// leave as OpenAI-shaped JSON bytes; everything in between is the adapter's.
+pub trait Provider: Sync {
+    /// Build the HTTP request for an OpenAI-shaped `body`.
+    fn request(&self, endpoint: Endpoint, target: &Target, body: Vec<u8>)
+        -> Result<HttpRequest, Error>;
+    /// Turn a success body into OpenAI-shaped JSON bytes.
+    fn response(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error>;
+    /// A fresh decoder for one streamed chat response.
+    fn stream_decoder(&self) -> Box<dyn StreamDecoder>;
+    /// Map an error status and body to an [`Error`] (by status and the
+    /// provider's error type/code, never by message text).
+    fn error(&self, status: u16, body: &[u8]) -> Error;
+}
+
+/// Turns a streamed body into OpenAI `chat.completion.chunk` JSON documents.
+pub trait StreamDecoder: Send {
+    /// Decode the bytes of one read; returns the chunks they complete.
+    fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Vec<u8>>, Error>;
+    /// The body ended: return any last chunks.
+    fn finish(&mut self) -> Result<Vec<Vec<u8>>, Error>;
+    /// The provider signalled the end of the stream (e.g. `data: [DONE]`).
+    fn done(&self) -> bool;
+}
+
+/// A registry entry.
+pub struct Spec {
+    /// litellm's `custom_llm_provider` name, also the model prefix.
+    pub name: &'static str,
+    /// Used when neither `api_base` nor an env var gives one; empty = required.
+    pub default_base: &'static str,
+    /// Env vars holding the key, in lookup order.
+    pub key_env: &'static [&'static str],
+    /// Env vars holding the base URL, in lookup order.
+    pub base_env: &'static [&'static str],
+    /// litellm module globals holding the key (e.g. `litellm.openai_key`), read by Python.
+    pub key_globals: &'static [&'static str],
+    /// A call without a key is refused before any I/O.
+    pub key_required: bool,
+    pub adapter: &'static dyn Provider,
+}
+
+const OPENAI: &dyn Provider = &openai::OpenAi;
+
+static SPECS: &[Spec] = &[
+    Spec {
+        name: "openai",
+        default_base: "https://api.openai.com/v1",
+        key_env: &["OPENAI_API_KEY"],
+        base_env: &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
+        key_globals: &["openai_key"],
+        key_required: true,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "xai",
+        default_base: "https://api.x.ai/v1",
+        key_env: &["XAI_API_KEY"],
+        base_env: &["XAI_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "openrouter",
+        default_base: "https://openrouter.ai/api/v1",
+        key_env: &["OPENROUTER_API_KEY", "OR_API_KEY"],
+        base_env: &["OPENROUTER_API_BASE"],
+        key_globals: &["openrouter_key"],
+        key_required: true,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "mistral",
+        default_base: "https://api.mistral.ai/v1",
+        key_env: &["MISTRAL_API_KEY"],
+        base_env: &["MISTRAL_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "lm_studio",
+        default_base: "http://localhost:1234/v1",
+        key_env: &["LM_STUDIO_API_KEY"],
+        base_env: &["LM_STUDIO_API_BASE"],
+        key_globals: &[],
+        key_required: false,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "hosted_vllm",
+        default_base: "",
+        key_env: &["HOSTED_VLLM_API_KEY"],
+        base_env: &["HOSTED_VLLM_API_BASE"],
+        key_globals: &[],
+        key_required: false,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "groq",
+        default_base: "https://api.groq.com/openai/v1",
+        key_env: &["GROQ_API_KEY"],
+        base_env: &["GROQ_API_BASE"],
+        key_globals: &["groq_key"],
+        key_required: true,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "deepseek",
+        default_base: "https://api.deepseek.com/beta",
+        key_env: &["DEEPSEEK_API_KEY"],
+        base_env: &["DEEPSEEK_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: OPENAI,
+    },
+    Spec {
+        name: "together_ai",
+        default_base: "https://api.together.xyz/v1",
+        key_env: &["TOGETHERAI_API_KEY", "TOGETHER_AI_API_KEY", "TOGETHER_API_KEY"],
+        base_env: &["TOGETHER_AI_API_BASE", "TOGETHERAI_API_BASE"],
+        key_globals: &["togetherai_api_key"],
+        key_required: true,
+        adapter: OPENAI,
+    },
+];
+
+/// Bare model names litellm sends to OpenAI without a prefix.
+const OPENAI_BARE_PREFIXES: &[&str] = &[
+    "gpt-",
+    "chatgpt-",
+    "o1",
+    "o3",
+    "o4",
+    "text-embedding-",
+    "davinci",
+    "babbage",
+    "omni-moderation",
+];
+
+/// The spec registered under `name`.
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.name == name)
+}
+
+/// Resolve `model` (and litellm's optional `custom_llm_provider`) to a spec and
+/// the provider's model id. A prefix is split on the first `/` only, so
+/// `openrouter/meta-llama/llama-3-8b` → (`openrouter`, `meta-llama/llama-3-8b`).
+pub fn route<'m>(model: &'m str, custom: Option<&str>) -> Result<(&'static Spec, &'m str), Error> {
+    if let Some(name) = custom.filter(|c| !c.is_empty()) {
+        let s = spec(name).ok_or_else(|| unknown(model, Some(name)))?;
+        let id = model
+            .strip_prefix(name)
+            .and_then(|m| m.strip_prefix('/'))
+            .unwrap_or(model);
+        return Ok((s, id));
+    }
+    if let Some((prefix, id)) = model.split_once('/') {
+        if let Some(s) = spec(prefix) {
+            return Ok((s, id));
+        }
+    } else if OPENAI_BARE_PREFIXES.iter().any(|p| model.starts_with(p)) {
+        return Ok((&SPECS[0], model));
+    }
+    Err(unknown(model, None))
+}
+
+fn unknown(model: &str, custom: Option<&str>) -> Error {
+    let known: Vec<&str> = SPECS.iter().map(|s| s.name).collect();
+    let what = match custom {
+        Some(c) => format!("custom_llm_provider={c:?} is not a supported provider"),
+        None => format!("LLM Provider NOT provided for model={model:?}"),
+    };
+    Error::new(
+        Kind::BadRequest,
+        format!(
+            "{what}. Pass the provider as a prefix, e.g. model=\"openai/{model}\"; supported providers: {}",
+            known.join(", ")
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_split_on_the_first_slash() {
+        let (s, id) = route("openrouter/meta-llama/llama-3-8b", None).unwrap();
+        assert_eq!((s.name, id), ("openrouter", "meta-llama/llama-3-8b"));
+        let (s, id) = route("xai/grok-4", None).unwrap();
+        assert_eq!((s.name, id), ("xai", "grok-4"));
+    }
+
+    #[test]
+    fn bare_openai_names_and_custom_provider() {
+        for m in ["gpt-4o", "o3-mini", "text-embedding-3-small"] {
+            assert_eq!(route(m, None).unwrap().0.name, "openai", "{m}");
+        }
+        let (s, id) = route("tiny", Some("hosted_vllm")).unwrap();
+        assert_eq!((s.name, id), ("hosted_vllm", "tiny"));
+        let (s, id) = route("groq/llama3", Some("groq")).unwrap();
+        assert_eq!((s.name, id), ("groq", "llama3"));
+    }
+
+    #[test]
+    fn unknown_providers_are_refused() {
+        let e = route("nosuch/model", None).err().unwrap();
+        assert_eq!(e.kind, Kind::BadRequest);
+        assert!(e.message.contains("nosuch/model"));
+        assert!(route("llama-3", None).is_err());
+        assert!(route("gpt-4o", Some("nosuch")).is_err());
+    }
+}

@@ -1,0 +1,1 @@
+"""In-process fake LLM provider servers for tests (stdlib only)."""
