@@ -120,7 +120,7 @@ impl Error {
     pub fn transport(err: &reqwest::Error) -> Self {
         let kind = if err.is_timeout() {
             Kind::Timeout
-        } else if err.is_connect() || err.is_request() || err.is_body() {
+        } else if err.is_connect() || err.is_request() || err.is_body() || err.is_decode() {
             Kind::Connection
         } else {
             Kind::Api

@@ -1,0 +1,176 @@
+"""Streaming, sync and async: chunk shapes, timing, stream_chunk_builder, faults, closing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import pytest
+from conftest import MESSAGES
+from fakeprov.openai import TOOL_ARGUMENTS, FakeOpenAI
+from fakeprov.server import Reply
+
+import edgequake_litellm as litellm
+
+TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
+
+
+def chunk(content: str | None = None, finish: str | None = None, **delta: Any) -> dict[str, Any]:
+    if content is not None:
+        delta["content"] = content
+    return {
+        "id": "chatcmpl-s",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "gpt-4o",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+def stream(srv: FakeOpenAI, **kw: Any) -> Any:
+    return litellm.completion(
+        model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", stream=True, **kw
+    )
+
+
+def test_sync_stream_chunks_are_shaped_like_litellm(srv: FakeOpenAI) -> None:
+    chunks = list(stream(srv))
+    assert all(isinstance(c, litellm.ModelResponseStream) for c in chunks)
+    # The provider's empty role chunk is skipped; the first chunk yielded carries the role.
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert all(c.choices[0].delta.role is None for c in chunks[1:])
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "echo: hello there world"
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert {c.id for c in chunks} == {chunks[0].id} and {c.model for c in chunks} == {"gpt-4o"}
+    assert all(c.usage is None for c in chunks)
+    assert srv.last.json["stream"] is True
+    chunk0 = chunks[0]
+    assert chunk0["choices"][0]["delta"]["content"] == chunk0.choices[0].delta.content
+
+
+def test_include_usage_gives_a_final_usage_chunk_with_one_empty_choice(srv: FakeOpenAI) -> None:
+    chunks = list(stream(srv, stream_options={"include_usage": True}))
+    last = chunks[-1]
+    assert last.usage is not None and last.usage.total_tokens == 7
+    assert len(last.choices) == 1 and last.choices[0].delta.content is None
+    built = litellm.stream_chunk_builder(chunks, messages=MESSAGES)
+    assert built is not None
+    assert built.choices[0].message.content == "echo: hello there world"
+    assert built.usage.total_tokens == 7
+    assert built.choices[0].finish_reason == "stop"
+
+
+def test_async_stream(srv: FakeOpenAI) -> None:
+    async def run() -> list[litellm.ModelResponseStream]:
+        s = await litellm.acompletion(
+            model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", stream=True
+        )
+        return [c async for c in s]
+
+    chunks = asyncio.run(run())
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "echo: hello there world"
+    assert chunks[0].choices[0].delta.role == "assistant"
+
+
+def test_streamed_tool_call_rebuilds(srv: FakeOpenAI) -> None:
+    chunks = list(stream(srv, tools=TOOLS, tool_choice="required"))
+    built = litellm.stream_chunk_builder(chunks)
+    assert built is not None
+    call = built.choices[0].message.tool_calls[0]
+    assert (call.function.name, call.function.arguments) == ("get_weather", TOOL_ARGUMENTS)
+    assert built.choices[0].finish_reason == "tool_calls"
+    # Without usage in the stream, usage is estimated rather than absent.
+    assert built.usage.completion_tokens > 0
+
+
+def test_first_chunk_arrives_before_the_server_finishes(srv: FakeOpenAI) -> None:
+    events = [json.dumps(chunk(w)) for w in ("a", "b", "c")] + ["[DONE]"]
+    srv.enqueue(Reply(sse_events=events, chunk_delay=0.4))
+    t0 = time.monotonic()
+    it = iter(stream(srv))
+    first = next(it)
+    t_first = time.monotonic() - t0
+    rest = list(it)
+    t_all = time.monotonic() - t0
+    assert first.choices[0].delta.content == "a"
+    assert [c.choices[0].delta.content for c in rest] == ["b", "c"]
+    assert t_all >= 1.2 and t_first < 0.3, (t_first, t_all)
+
+
+def test_split_frames_crlf_and_comments_decode(srv: FakeOpenAI) -> None:
+    raw = [
+        b": keep-alive\r\n\r\ndata: " + json.dumps(chunk("he")).encode()[:10],
+        json.dumps(chunk("he")).encode()[10:] + b"\r\n\r",
+        b"\ndata: " + json.dumps(chunk("llo", "stop")).encode() + b"\r\n\r\ndata: [DONE]\r\n\r\n",
+    ]
+    srv.enqueue(Reply(raw_sse=raw))
+    chunks = list(stream(srv))
+    assert [c.choices[0].delta.content for c in chunks] == ["he", "llo"]
+
+
+def test_cut_stream_delivers_earlier_chunks_then_raises(srv: FakeOpenAI) -> None:
+    events = [json.dumps(chunk(w)) for w in ("a", "b", "c", "d")]
+    srv.enqueue(Reply(sse_events=events, cut_after=2))
+    got: list[str] = []
+    with pytest.raises(litellm.APIConnectionError) as ei:
+        for c in stream(srv, num_retries=0):
+            got.append(c.choices[0].delta.content)
+    assert got == ["a", "b"]
+    assert ei.value.llm_provider == "openai" and ei.value.model == "gpt-4o"
+
+
+def test_error_event_after_200_raises_mapped_class_after_chunks(srv: FakeOpenAI) -> None:
+    err = {"error": {"message": "upstream overloaded", "type": "server_error", "code": 503}}
+    srv.enqueue(Reply(sse_events=[json.dumps(chunk("a")), json.dumps(err)]))
+    got: list[str] = []
+    with pytest.raises(litellm.ServiceUnavailableError) as ei:
+        for c in stream(srv):
+            got.append(c.choices[0].delta.content)
+    assert got == ["a"]
+    assert ei.value.status_code == 503 and "upstream overloaded" in str(ei.value)
+
+
+def test_http_error_raises_at_call_time_not_first_iteration(srv: FakeOpenAI) -> None:
+    srv.enqueue(Reply(status=401, body={"error": {"message": "bad key", "type": "auth"}}))
+    with pytest.raises(litellm.AuthenticationError):
+        stream(srv, num_retries=0)
+
+
+def test_breaking_out_early_closes_the_connection(srv: FakeOpenAI) -> None:
+    events = [json.dumps(chunk(str(i))) for i in range(50)] + ["[DONE]"]
+    srv.enqueue(Reply(sse_events=events, chunk_delay=0.05))
+    for c in stream(srv):
+        assert c.choices[0].delta.content == "0"
+        break
+    assert srv.wait_for_disconnect(timeout=5)
+
+
+def test_async_break_and_close_close_the_connection(srv: FakeOpenAI) -> None:
+    events = [json.dumps(chunk(str(i))) for i in range(50)] + ["[DONE]"]
+    srv.enqueue(Reply(sse_events=events, chunk_delay=0.05))
+
+    async def run() -> None:
+        s = await litellm.acompletion(
+            model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", stream=True
+        )
+        async with s:
+            async for _ in s:
+                break
+        # Iterating a closed stream ends at once.
+        assert [c async for c in s] == []
+
+    asyncio.run(run())
+    assert srv.wait_for_disconnect(timeout=5)
+
+
+def test_idle_timeout_between_chunks_raises_timeout(srv: FakeOpenAI) -> None:
+    events = [json.dumps(chunk("a")), json.dumps(chunk("b"))]
+    srv.enqueue(Reply(sse_events=events, chunk_delay=2.0))
+    got = []
+    t0 = time.monotonic()
+    with pytest.raises(litellm.Timeout):
+        for c in stream(srv, timeout=0.5):
+            got.append(c.choices[0].delta.content)
+    assert got == ["a"] and time.monotonic() - t0 < 1.5
