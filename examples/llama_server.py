@@ -63,8 +63,20 @@ class LlamaServer:
             else ["-c", "4096", "-np", "2", "-t", "2", "--jinja"]
         )
         self._proc = subprocess.Popen(
-            [str(self.binary), "-m", str(self.model), "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-webui", "--alias", "tiny", "--offline", *mode],
+            [
+                str(self.binary),
+                "-m",
+                str(self.model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-webui",
+                "--alias",
+                "tiny",
+                "--offline",
+                *mode,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -55,18 +55,26 @@ def main() -> None:
         messages = [{"role": "user", "content": "Say hello in five words."}]
 
         r = litellm.completion(model=model, messages=messages, max_tokens=16, **opts)
-        print(f"1. completion: {r.choices[0].message.content!r} "
-              f"({r.usage.total_tokens} tokens, finish_reason={r.choices[0].finish_reason})")
+        print(
+            f"1. completion: {r.choices[0].message.content!r} "
+            f"({r.usage.total_tokens} tokens, finish_reason={r.choices[0].finish_reason})"
+        )
 
-        chunks = list(litellm.completion(model=model, messages=messages, max_tokens=16,
-                                         stream=True, **opts))
+        chunks = list(
+            litellm.completion(model=model, messages=messages, max_tokens=16, stream=True, **opts)
+        )
         text = "".join(c.choices[0].delta.content or "" for c in chunks)
         print(f"2. sync stream: {len(chunks)} chunks -> {text!r}")
 
         async def astream() -> tuple[int, str]:
             stream = await litellm.acompletion(
-                model=model, messages=messages, max_tokens=16, stream=True,
-                stream_options={"include_usage": True}, **opts)
+                model=model,
+                messages=messages,
+                max_tokens=16,
+                stream=True,
+                stream_options={"include_usage": True},
+                **opts,
+            )
             parts = [c async for c in stream]
             built = litellm.stream_chunk_builder(parts, messages=messages)
             assert built is not None
@@ -78,10 +86,17 @@ def main() -> None:
         r = litellm.completion(
             model=model,
             messages=[{"role": "user", "content": "What is the weather in Paris?"}],
-            tools=TOOLS, tool_choice="required", max_tokens=100, **opts, **tool_opts)
+            tools=TOOLS,
+            tool_choice="required",
+            max_tokens=100,
+            **opts,
+            **tool_opts,
+        )
         call = r.choices[0].message.tool_calls[0]
-        print(f"4. tool call: {call.function.name}({json.loads(call.function.arguments)}) "
-              f"finish_reason={r.choices[0].finish_reason}")
+        print(
+            f"4. tool call: {call.function.name}({json.loads(call.function.arguments)}) "
+            f"finish_reason={r.choices[0].finish_reason}"
+        )
 
 
 if __name__ == "__main__":

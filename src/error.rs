@@ -78,11 +78,15 @@ impl Kind {
     }
 }
 
-/// A failed call: kind, HTTP status, provider, model, redacted message, the
-/// provider's raw error body, the server's retry-after (seconds) and how many
-/// attempts were made.
+/// A failed call (boxed, so results stay small on the happy path).
 #[derive(Debug, Clone)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+/// What a failed call reports: kind, HTTP status, provider, model, redacted
+/// message, the provider's raw error body, the server's retry-after (seconds)
+/// and how many attempts were made.
+#[derive(Debug, Clone)]
+pub struct Details {
     pub kind: Kind,
     pub status: Option<u16>,
     pub message: String,
@@ -95,7 +99,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Details {
             kind,
             status: None,
             message: message.into(),
@@ -104,7 +108,7 @@ impl Error {
             retry_after: None,
             body: None,
             attempts: 1,
-        }
+        }))
     }
 
     /// An HTTP error status with the provider's body; `message` is what the
@@ -152,14 +156,28 @@ impl Error {
     pub fn redact(mut self, secret: Option<&str>) -> Self {
         if let Some(s) = secret.filter(|s| s.len() >= 4) {
             self.message = self.message.replace(s, "[REDACTED]");
-            self.body = self.body.map(|b| b.replace(s, "[REDACTED]"));
+            self.body = self.body.take().map(|b| b.replace(s, "[REDACTED]"));
         }
         self
     }
 }
 
+impl std::ops::Deref for Error {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
 impl From<Error> for PyErr {
     fn from(e: Error) -> PyErr {
+        let e = *e.0;
         ProviderError::new_err((
             e.kind.as_str(),
             e.status,
@@ -201,6 +219,6 @@ mod tests {
         )
         .redact(Some("sk-secret-123"));
         assert!(!e.message.contains("sk-secret-123"));
-        assert!(!e.body.unwrap_or_default().contains("sk-secret-123"));
+        assert!(!e.body.as_deref().unwrap_or_default().contains("sk-secret-123"));
     }
 }

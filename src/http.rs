@@ -58,7 +58,12 @@ impl HttpRequest {
     /// The caller's `extra_headers`, which override the adapter's.
     pub fn extra_headers(&mut self, extra: &[(String, String)]) -> Result<(), Error> {
         for (name, value) in extra {
-            let bad = || Error::new(Kind::BadRequest, format!("extra_headers: invalid header {name:?}"));
+            let bad = || {
+                Error::new(
+                    Kind::BadRequest,
+                    format!("extra_headers: invalid header {name:?}"),
+                )
+            };
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
             let value = HeaderValue::from_str(value).map_err(|_| bad())?;
             self.headers.insert(name, value);
@@ -182,7 +187,10 @@ mod tests {
             let full = BACKOFF_BASE
                 .saturating_mul(1 << (attempt - 1).min(16))
                 .min(BACKOFF_MAX);
-            assert!(b <= full && b >= full.mul_f64(0.75), "attempt {attempt}: {b:?}");
+            assert!(
+                b <= full && b >= full.mul_f64(0.75),
+                "attempt {attempt}: {b:?}"
+            );
         }
     }
 

@@ -137,7 +137,10 @@ mod tests {
     fn whole_and_split_frames_decode_the_same() {
         let body = b"data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: [DONE]\n\n";
         let whole = all(&[body]);
-        assert_eq!(whole, vec![data("{\"a\":1}"), data("{\"b\":2}"), data("[DONE]")]);
+        assert_eq!(
+            whole,
+            vec![data("{\"a\":1}"), data("{\"b\":2}"), data("[DONE]")]
+        );
         for cut in 1..body.len() {
             assert_eq!(all(&[&body[..cut], &body[cut..]]), whole, "cut at {cut}");
         }
@@ -150,12 +153,16 @@ mod tests {
         let body = b"data: x\r\n\r\ndata: y\r\rdata: z\n\n";
         assert_eq!(all(&[body]), vec![data("x"), data("y"), data("z")]);
         // \r\n split across two reads must not produce an extra blank line.
-        assert_eq!(all(&[b"data: x\r", b"\ndata: y\r\n\r\n"]), vec![data("x\ny")]);
+        assert_eq!(
+            all(&[b"data: x\r", b"\ndata: y\r\n\r\n"]),
+            vec![data("x\ny")]
+        );
     }
 
     #[test]
     fn comments_multiline_data_and_event_names() {
-        let body = b": OPENROUTER PROCESSING\n\nevent: message_start\ndata: line1\ndata:line2\nid: 7\n\n";
+        let body =
+            b": OPENROUTER PROCESSING\n\nevent: message_start\ndata: line1\ndata:line2\nid: 7\n\n";
         assert_eq!(
             all(&[body]),
             vec![Event {

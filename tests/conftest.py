@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fakeprov.openai import FakeOpenAI
 
 import edgequake_litellm as litellm
-
-MESSAGES = [{"role": "user", "content": "hello there world"}]
+from fakeprov.openai import FakeOpenAI
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import sys
 
 import openai
 import pytest
-from conftest import MESSAGES
-from fakeprov.openai import TOOL_ARGUMENTS, TOOL_CALL_ID, FakeOpenAI
 from pydantic import BaseModel
 
 import edgequake_litellm as litellm
+from common import MESSAGES
+from fakeprov.openai import TOOL_ARGUMENTS, TOOL_CALL_ID, FakeOpenAI
 
 TOOLS = [
     {
@@ -109,7 +109,9 @@ def test_unknown_kwargs_pass_through_and_litellm_internal_ones_do_not(srv: FakeO
 
 
 def test_n_choices_and_tool_calls(srv: FakeOpenAI) -> None:
-    r = litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", n=2)
+    r = litellm.completion(
+        model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", n=2
+    )
     assert [c.index for c in r.choices] == [0, 1]
     r = litellm.completion(
         model="openai/gpt-4o",
@@ -144,7 +146,11 @@ def test_response_format_pydantic_class_becomes_strict_json_schema(srv: FakeOpen
         celsius: float
 
     litellm.completion(
-        model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", response_format=Weather
+        model="openai/gpt-4o",
+        messages=MESSAGES,
+        api_base=srv.url,
+        api_key="k",
+        response_format=Weather,
     )
     rf = srv.last.json["response_format"]
     assert rf["type"] == "json_schema"
@@ -154,7 +160,11 @@ def test_response_format_pydantic_class_becomes_strict_json_schema(srv: FakeOpen
     assert sorted(schema["required"]) == ["celsius", "city"]
     as_dict = {"type": "json_object"}
     litellm.completion(
-        model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", response_format=as_dict
+        model="openai/gpt-4o",
+        messages=MESSAGES,
+        api_base=srv.url,
+        api_key="k",
+        response_format=as_dict,
     )
     assert srv.last.json["response_format"] == as_dict
 
@@ -175,7 +185,9 @@ def test_config_resolution_order(srv: FakeOpenAI, monkeypatch: pytest.MonkeyPatc
     # Per-call beats everything; base_url is accepted as api_base's alias.
     with FakeOpenAI() as other:
         monkeypatch.setattr(litellm, "api_base", "http://127.0.0.1:9/v1")
-        litellm.completion(model="gpt-4o-mini", messages=MESSAGES, api_key="per-call", base_url=other.url)
+        litellm.completion(
+            model="gpt-4o-mini", messages=MESSAGES, api_key="per-call", base_url=other.url
+        )
         assert other.last.headers["authorization"] == "Bearer per-call"
 
 
@@ -184,10 +196,17 @@ def test_provider_prefixes_and_custom_llm_provider(srv: FakeOpenAI) -> None:
         model="openrouter/meta-llama/llama-3-8b", messages=MESSAGES, api_base=srv.url, api_key="k"
     )
     assert srv.last.json["model"] == "meta-llama/llama-3-8b"
-    r = litellm.completion(model="tiny", custom_llm_provider="hosted_vllm", messages=MESSAGES, api_base=srv.url)
+    r = litellm.completion(
+        model="tiny", custom_llm_provider="hosted_vllm", messages=MESSAGES, api_base=srv.url
+    )
     assert srv.last.json["model"] == "tiny" and "authorization" not in srv.last.headers
     assert r._hidden_params["custom_llm_provider"] == "hosted_vllm"
-    assert litellm.get_llm_provider("openrouter/openai/gpt-4o") == ("openai/gpt-4o", "openrouter", None, None)
+    assert litellm.get_llm_provider("openrouter/openai/gpt-4o") == (
+        "openai/gpt-4o",
+        "openrouter",
+        None,
+        None,
+    )
     assert litellm.get_llm_provider("gpt-4o")[:2] == ("gpt-4o", "openai")
 
 
@@ -205,7 +224,9 @@ def test_acompletion_matches_completion(srv: FakeOpenAI) -> None:
         return await asyncio.gather(*calls)  # type: ignore[arg-type]
 
     results = asyncio.run(run())
-    assert [r.choices[0].message.content for r in results] == [f"echo: message {i}" for i in range(20)]
+    assert [r.choices[0].message.content for r in results] == [
+        f"echo: message {i}" for i in range(20)
+    ]
 
 
 def test_connections_are_pooled_across_calls(srv: FakeOpenAI) -> None:
@@ -224,7 +245,8 @@ def test_sys_modules_alias_serves_litellm_imports() -> None:
         "from litellm.exceptions import BadRequestError\n"
         "assert ModelResponse is edgequake_litellm.ModelResponse\n"
         "assert BadRequestError is edgequake_litellm.BadRequestError\n"
-        "assert sys.modules['litellm.types.utils'] is sys.modules['edgequake_litellm.types.utils']\n"
+        "mods = sys.modules\n"
+        "assert mods['litellm.types.utils'] is mods['edgequake_litellm.types.utils']\n"
         "print('ok')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

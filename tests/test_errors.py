@@ -1,4 +1,4 @@
-"""Errors: provider statuses → litellm's classes, retries, timeouts, and argument checks before I/O."""
+"""Errors: provider statuses → litellm's classes, retries, timeouts, argument checks before I/O."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import time
 from typing import Any
 
 import pytest
-from conftest import MESSAGES
-from fakeprov.openai import FakeOpenAI, openai_error
-from fakeprov.server import Reply
 
 import edgequake_litellm as litellm
+from common import MESSAGES
+from fakeprov.openai import FakeOpenAI, openai_error
+from fakeprov.server import Reply
 
 
 def call(srv: FakeOpenAI, **kw: Any) -> Any:
@@ -24,8 +24,18 @@ def call(srv: FakeOpenAI, **kw: Any) -> Any:
     ("status", "etype", "code", "cls"),
     [
         (400, "invalid_request_error", None, litellm.BadRequestError),
-        (400, "invalid_request_error", "context_length_exceeded", litellm.ContextWindowExceededError),
-        (400, "invalid_request_error", "content_policy_violation", litellm.ContentPolicyViolationError),
+        (
+            400,
+            "invalid_request_error",
+            "context_length_exceeded",
+            litellm.ContextWindowExceededError,
+        ),
+        (
+            400,
+            "invalid_request_error",
+            "content_policy_violation",
+            litellm.ContentPolicyViolationError,
+        ),
         (401, "invalid_request_error", "invalid_api_key", litellm.AuthenticationError),
         (403, "permission_error", None, litellm.PermissionDeniedError),
         (404, "invalid_request_error", "model_not_found", litellm.NotFoundError),
@@ -79,7 +89,9 @@ def test_retries_transient_statuses_honouring_retry_after(srv: FakeOpenAI) -> No
 
 def test_final_error_reports_attempts_and_retry_after(srv: FakeOpenAI) -> None:
     for _ in range(3):
-        srv.enqueue(openai_error(429, "slow down", "rate_limit_error", headers={"retry-after": "0.05"}))
+        srv.enqueue(
+            openai_error(429, "slow down", "rate_limit_error", headers={"retry-after": "0.05"})
+        )
     with pytest.raises(litellm.RateLimitError) as ei:
         call(srv, num_retries=2)
     assert len(srv.requests) == 3
@@ -141,10 +153,15 @@ def test_connection_refused_is_api_connection_error() -> None:
         ({"api_base": "not a url"}, "api_base must be an http"),
         ({"timeout": -1}, "timeout must be a positive"),
         ({"num_retries": -1}, "num_retries must be a non-negative int"),
-        ({"tools": [{"type": "function", "function": {"name": "f", "parameters": {1, 2}}}]}, "not JSON"),
+        (
+            {"tools": [{"type": "function", "function": {"name": "f", "parameters": {1, 2}}}]},
+            "not JSON",
+        ),
     ],
 )
-def test_bad_input_is_refused_before_any_io(srv: FakeOpenAI, kwargs: dict[str, Any], fragment: str) -> None:
+def test_bad_input_is_refused_before_any_io(
+    srv: FakeOpenAI, kwargs: dict[str, Any], fragment: str
+) -> None:
     args: dict[str, Any] = {
         "model": "openai/gpt-4o",
         "messages": MESSAGES,
@@ -158,11 +175,15 @@ def test_bad_input_is_refused_before_any_io(srv: FakeOpenAI, kwargs: dict[str, A
     assert srv.requests == []
 
 
-def test_missing_key_is_authentication_error_before_io(srv: FakeOpenAI) -> None:
+def test_missing_key_for_a_public_endpoint_is_refused_before_io() -> None:
     with pytest.raises(litellm.AuthenticationError) as ei:
-        litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url)
+        litellm.completion(model="openai/gpt-4o", messages=MESSAGES)
     assert "OPENAI_API_KEY" in str(ei.value)
-    assert srv.requests == []
+
+
+def test_a_server_given_by_api_base_needs_no_key(srv: FakeOpenAI) -> None:
+    litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url)
+    assert "authorization" not in srv.last.headers
 
 
 def test_api_key_never_appears_in_errors(srv: FakeOpenAI) -> None:
@@ -190,6 +211,8 @@ def test_malformed_and_empty_bodies_raise_api_error(srv: FakeOpenAI) -> None:
 def test_embedding_errors_map_the_same(srv: FakeOpenAI) -> None:
     srv.enqueue(openai_error(404, "no such model", code="model_not_found"))
     with pytest.raises(litellm.NotFoundError):
-        litellm.embedding(model="openai/nope", input="x", api_base=srv.url, api_key="k", num_retries=0)
+        litellm.embedding(
+            model="openai/nope", input="x", api_base=srv.url, api_key="k", num_retries=0
+        )
     with pytest.raises(litellm.BadRequestError):
         litellm.embedding(model="openai/e", input=[], api_base=srv.url, api_key="k")

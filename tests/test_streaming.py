@@ -8,13 +8,15 @@ import time
 from typing import Any
 
 import pytest
-from conftest import MESSAGES
+
+import edgequake_litellm as litellm
+from common import MESSAGES
 from fakeprov.openai import TOOL_ARGUMENTS, FakeOpenAI
 from fakeprov.server import Reply
 
-import edgequake_litellm as litellm
-
-TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
+TOOLS = [
+    {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+]
 
 
 def chunk(content: str | None = None, finish: str | None = None, **delta: Any) -> dict[str, Any]:

@@ -1,21 +1,22 @@
 """Stubs of the native module (``src/``); checked by ``mypy.stubtest``."""
 
 from collections.abc import Awaitable
-from typing import Optional
+from typing import Optional, final
+
+__all__ = ["ProviderError", "Stream", "__version__", "acall", "astream", "call", "route", "stream"]
 
 __version__: str
 
 class ProviderError(Exception):
     """args = (kind, status_code, message, llm_provider, model, retry_after, body, attempts)."""
 
+@final
 class Stream:
     def next_batch(self) -> Optional[list[bytes]]: ...
     def anext_batch(self) -> Awaitable[Optional[list[bytes]]]: ...
     def close(self) -> None: ...
 
-def route(
-    model: str, custom_llm_provider: Optional[str] = None
-) -> tuple[str, str, list[str]]: ...
+def route(model: str, custom_llm_provider: Optional[str] = None) -> tuple[str, str, list[str]]: ...
 def call(
     endpoint_name: str,
     provider: str,

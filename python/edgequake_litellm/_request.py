@@ -107,7 +107,10 @@ class NativeCall:
 
     def __repr__(self) -> str:
         # Never show the key.
-        return f"NativeCall(provider={self.provider!r}, model={self.model!r}, api_base={self.api_base!r})"
+        return (
+            f"NativeCall(provider={self.provider!r}, model={self.model!r}, "
+            f"api_base={self.api_base!r})"
+        )
 
 
 def _config() -> Any:
@@ -271,7 +274,7 @@ def embedding(model: Any, input: Any, kwargs: dict[str, Any]) -> NativeCall:
     ok = isinstance(input, str) or (
         isinstance(input, list)
         and len(input) > 0
-        and all(isinstance(x, (str, int)) or isinstance(x, list) for x in input)
+        and all(isinstance(x, (str, int, list)) for x in input)
     )
     if not ok:
         raise bad_request(

@@ -51,7 +51,7 @@ def _estimate_tokens(text: str) -> int:
 def stream_chunk_builder(
     chunks: Iterable[ModelResponseStream], messages: Optional[list[Any]] = None
 ) -> Optional[ModelResponse]:
-    """Rebuild the whole ``ModelResponse`` from streamed chunks (litellm's ``stream_chunk_builder``).
+    """Rebuild the whole ``ModelResponse`` from streamed chunks, as litellm's function does.
 
     Content, reasoning content and tool-call fragments are concatenated per
     choice index (tool calls merged by their ``index``); ``finish_reason`` is
@@ -102,16 +102,15 @@ def stream_chunk_builder(
             for k, t in sorted(tools.get(i, {}).items())
         ]
         content = "".join(texts[i]) or None
-        message = Message(content=content, tool_calls=calls or None)
-        if i in reasoning:
-            message.reasoning_content = "".join(reasoning[i])
+        extra: dict[str, Any] = (
+            {"reasoning_content": "".join(reasoning[i])} if i in reasoning else {}
+        )
+        message = Message(content=content, tool_calls=calls or None, **extra)
         choices.append(Choices(index=i, finish_reason=finish.get(i, "stop"), message=message))
     if usage is None:
         prompt = sum(_estimate_tokens(_message_text(m)) for m in messages or [])
         out = "".join("".join(t) for t in texts.values())
-        out += "".join(
-            "".join(t["arguments"]) for calls in tools.values() for t in calls.values()
-        )
+        out += "".join("".join(t["arguments"]) for calls in tools.values() for t in calls.values())
         completion_tokens = _estimate_tokens(out)
         usage = Usage(
             prompt_tokens=prompt,

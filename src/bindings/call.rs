@@ -31,8 +31,8 @@ pub struct Call {
 
 impl Call {
     /// Resolve a call, refusing it before any I/O when the provider is
-    /// unknown, the timeout is not a positive number, the key is missing where
-    /// the provider needs one, or no base URL can be found.
+    /// unknown, the timeout is not a positive number, no base URL can be found,
+    /// or the key is missing for a provider's public endpoint.
     pub fn new(
         provider: &str,
         model: String,
@@ -50,9 +50,17 @@ impl Call {
                 .iter()
                 .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
         };
-        let api_key = api_key.filter(|k| !k.is_empty()).or_else(|| env(spec.key_env));
-        let fail = |kind, message: String| Err(Error::new(kind, message).context(spec.name, &model));
-        if spec.key_required && api_key.is_none() {
+        let api_key = api_key
+            .filter(|k| !k.is_empty())
+            .or_else(|| env(spec.key_env));
+        let fail =
+            |kind, message: String| Err(Error::new(kind, message).context(spec.name, &model));
+        let custom_base = api_base
+            .filter(|b| !b.is_empty())
+            .or_else(|| env(spec.base_env));
+        // A key is required only by the provider's own endpoint: a server the
+        // caller points us at (llama.cpp, vLLM, a gateway) may need none.
+        if spec.key_required && api_key.is_none() && custom_base.is_none() {
             return fail(
                 Kind::Authentication,
                 format!(
@@ -62,10 +70,7 @@ impl Call {
                 ),
             );
         }
-        let base = api_base
-            .filter(|b| !b.is_empty())
-            .or_else(|| env(spec.base_env))
-            .unwrap_or_else(|| spec.default_base.to_owned());
+        let base = custom_base.unwrap_or_else(|| spec.default_base.to_owned());
         if base.is_empty() {
             return fail(
                 Kind::BadRequest,
@@ -162,7 +167,8 @@ impl Call {
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
             let client = runtime::core()?.client.clone();
-            self.send(&client, Endpoint::Chat, body, self.deadline()).await
+            self.send(&client, Endpoint::Chat, body, self.deadline())
+                .await
         };
         let resp = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
@@ -183,7 +189,10 @@ impl Call {
                     Err(_) => {
                         break Err(Error::new(
                             Kind::Timeout,
-                            format!("the stream sent nothing for {} s (timeout)", idle.as_secs_f64()),
+                            format!(
+                                "the stream sent nothing for {} s (timeout)",
+                                idle.as_secs_f64()
+                            ),
                         ))
                     }
                 },

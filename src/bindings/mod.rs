@@ -41,7 +41,10 @@ fn endpoint(name: &str) -> Result<Endpoint, Error> {
     match name {
         "chat" => Ok(Endpoint::Chat),
         "embedding" => Ok(Endpoint::Embedding),
-        other => Err(Error::new(Kind::BadRequest, format!("unknown endpoint {other:?}"))),
+        other => Err(Error::new(
+            Kind::BadRequest,
+            format!("unknown endpoint {other:?}"),
+        )),
     }
 }
 
@@ -79,7 +82,15 @@ fn py_call(
     headers: Option<Vec<(String, String)>>,
 ) -> PyResult<Body> {
     let ep = endpoint(endpoint_name)?;
-    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    let c = call_args!(
+        provider,
+        model,
+        api_key,
+        api_base,
+        timeout,
+        num_retries,
+        headers
+    )?;
     runtime::wait(py, async move { c.json(ep, body).await.map(Body) })
 }
 
@@ -101,7 +112,15 @@ fn py_acall<'py>(
     headers: Option<Vec<(String, String)>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let ep = endpoint(endpoint_name)?;
-    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    let c = call_args!(
+        provider,
+        model,
+        api_key,
+        api_base,
+        timeout,
+        num_retries,
+        headers
+    )?;
     runtime::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
@@ -121,7 +140,15 @@ fn py_stream(
     num_retries: u32,
     headers: Option<Vec<(String, String)>>,
 ) -> PyResult<Stream> {
-    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    let c = call_args!(
+        provider,
+        model,
+        api_key,
+        api_base,
+        timeout,
+        num_retries,
+        headers
+    )?;
     let (rx, task) = runtime::wait(py, c.stream(body))?;
     Ok(Stream::new(rx, task))
 }
@@ -142,7 +169,15 @@ fn py_astream<'py>(
     num_retries: u32,
     headers: Option<Vec<(String, String)>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let c = call_args!(provider, model, api_key, api_base, timeout, num_retries, headers)?;
+    let c = call_args!(
+        provider,
+        model,
+        api_key,
+        api_base,
+        timeout,
+        num_retries,
+        headers
+    )?;
     runtime::awaitable(py, async move {
         let (rx, task) = c.stream(body).await?;
         Ok(Stream::new(rx, task))

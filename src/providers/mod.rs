@@ -27,8 +27,12 @@ pub enum Endpoint {
 /// leave as OpenAI-shaped JSON bytes; everything in between is the adapter's.
 pub trait Provider: Sync {
     /// Build the HTTP request for an OpenAI-shaped `body`.
-    fn request(&self, endpoint: Endpoint, target: &Target, body: Vec<u8>)
-        -> Result<HttpRequest, Error>;
+    fn request(
+        &self,
+        endpoint: Endpoint,
+        target: &Target,
+        body: Vec<u8>,
+    ) -> Result<HttpRequest, Error>;
     /// Turn a success body into OpenAI-shaped JSON bytes.
     fn response(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error>;
     /// A fresh decoder for one streamed chat response.
@@ -143,7 +147,11 @@ static SPECS: &[Spec] = &[
     Spec {
         name: "together_ai",
         default_base: "https://api.together.xyz/v1",
-        key_env: &["TOGETHERAI_API_KEY", "TOGETHER_AI_API_KEY", "TOGETHER_API_KEY"],
+        key_env: &[
+            "TOGETHERAI_API_KEY",
+            "TOGETHER_AI_API_KEY",
+            "TOGETHER_API_KEY",
+        ],
         base_env: &["TOGETHER_AI_API_BASE", "TOGETHERAI_API_BASE"],
         key_globals: &["togetherai_api_key"],
         key_required: true,

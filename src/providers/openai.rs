@@ -178,7 +178,9 @@ mod tests {
         assert_eq!(r.url, "http://h/v1/chat/completions");
         assert_eq!(r.headers["authorization"], "Bearer sk-x");
         assert!(r.headers["authorization"].is_sensitive());
-        let r = OpenAi.request(Endpoint::Embedding, &t, b"{}".to_vec()).unwrap();
+        let r = OpenAi
+            .request(Endpoint::Embedding, &t, b"{}".to_vec())
+            .unwrap();
         assert_eq!(r.url, "http://h/v1/embeddings");
     }
 
@@ -195,8 +197,14 @@ mod tests {
         let body = br#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}"#;
         assert_eq!(OpenAi.error(401, body).kind, Kind::Authentication);
         let e = OpenAi.error(502, b"<html>bad gateway</html>");
-        assert_eq!((e.kind, e.message.as_str()), (Kind::BadGateway, "<html>bad gateway</html>"));
-        assert_eq!(OpenAi.error(503, b"").message, "HTTP 503 with an empty body");
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (Kind::BadGateway, "<html>bad gateway</html>")
+        );
+        assert_eq!(
+            OpenAi.error(503, b"").message,
+            "HTTP 503 with an empty body"
+        );
     }
 
     #[test]
@@ -204,11 +212,26 @@ mod tests {
         let ok = br#"{"id":"x","choices":[]}"#.to_vec();
         assert_eq!(OpenAi.response(Endpoint::Chat, ok.clone()).unwrap(), ok);
         let e = OpenAi
-            .response(Endpoint::Chat, br#"{"error":{"message":"overloaded","code":503}}"#.to_vec())
+            .response(
+                Endpoint::Chat,
+                br#"{"error":{"message":"overloaded","code":503}}"#.to_vec(),
+            )
             .unwrap_err();
         assert_eq!((e.kind, e.status), (Kind::ServiceUnavailable, Some(503)));
-        assert_eq!(OpenAi.response(Endpoint::Chat, b"{\"id\":".to_vec()).unwrap_err().kind, Kind::Api);
-        assert_eq!(OpenAi.response(Endpoint::Chat, b" ".to_vec()).unwrap_err().kind, Kind::Api);
+        assert_eq!(
+            OpenAi
+                .response(Endpoint::Chat, b"{\"id\":".to_vec())
+                .unwrap_err()
+                .kind,
+            Kind::Api
+        );
+        assert_eq!(
+            OpenAi
+                .response(Endpoint::Chat, b" ".to_vec())
+                .unwrap_err()
+                .kind,
+            Kind::Api
+        );
     }
 
     #[test]
@@ -217,7 +240,13 @@ mod tests {
         let out = d
             .feed(b": keepalive\n\ndata: {\"a\":1}\n\ndata: {\"b\":\"no \\\"error\\\" here\"}\n\ndata: [DONE]\n\ndata: {\"late\":1}\n\n")
             .unwrap();
-        assert_eq!(out, vec![b"{\"a\":1}".to_vec(), b"{\"b\":\"no \\\"error\\\" here\"}".to_vec()]);
+        assert_eq!(
+            out,
+            vec![
+                b"{\"a\":1}".to_vec(),
+                b"{\"b\":\"no \\\"error\\\" here\"}".to_vec()
+            ]
+        );
         assert!(d.done());
 
         let mut d = OpenAi.stream_decoder();

@@ -93,6 +93,10 @@ def test_chat_keep_alive_and_recording(srv: FakeOpenAI, conn: http.client.HTTPCo
     assert srv.last.path == CHAT + "?x=1"
     assert srv.last.headers["authorization"] == "Bearer k"
     assert srv.last.json["messages"][1]["content"] == "hello there"
+    # The handler finishes its bookkeeping just after the client has the reply.
+    deadline = time.monotonic() + 2
+    while srv.in_flight and time.monotonic() < deadline:
+        time.sleep(0.005)
     assert srv.in_flight == 0
 
 
