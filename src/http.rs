@@ -76,7 +76,7 @@ impl HttpRequest {
 pub type ErrorMapper<'a> = &'a (dyn Fn(u16, &[u8]) -> Error + Sync);
 
 /// Send `req`, retrying as documented above, until a success status arrives.
-/// The success response's body is left unread for the caller.
+/// The success response's body is left unread (for streams).
 pub async fn send(
     client: &reqwest::Client,
     req: &HttpRequest,
@@ -84,25 +84,73 @@ pub async fn send(
     num_retries: u32,
     map_error: ErrorMapper<'_>,
 ) -> Result<reqwest::Response, Error> {
+    retry(deadline, num_retries, || {
+        attempt(client, req, deadline, map_error)
+    })
+    .await
+}
+
+/// Send `req` and read the whole success body, retrying as documented above;
+/// a body cut off mid-way counts as a connection failure and is retried too.
+pub async fn fetch(
+    client: &reqwest::Client,
+    req: &HttpRequest,
+    deadline: Option<Instant>,
+    num_retries: u32,
+    map_error: ErrorMapper<'_>,
+) -> Result<Bytes, Error> {
+    retry(deadline, num_retries, || async {
+        let resp = attempt(client, req, deadline, map_error).await?;
+        within(deadline, resp.bytes())
+            .await?
+            .map_err(|e| Error::transport(&e))
+    })
+    .await
+}
+
+/// One attempt: the response if its status is a success, else the mapped error
+/// (with the server's retry-after).
+async fn attempt(
+    client: &reqwest::Client,
+    req: &HttpRequest,
+    deadline: Option<Instant>,
+    map_error: ErrorMapper<'_>,
+) -> Result<reqwest::Response, Error> {
+    let sent = client
+        .post(&req.url)
+        .headers(req.headers.clone())
+        .body(req.body.clone())
+        .send();
+    let resp = within(deadline, sent)
+        .await?
+        .map_err(|e| Error::transport(&e))?;
+    if resp.status().is_success() {
+        return Ok(resp);
+    }
+    let status = resp.status().as_u16();
+    let retry_after = retry_after(resp.headers());
+    let body = within(deadline, resp.bytes()).await?.unwrap_or_default();
+    let mut e = map_error(status, &body);
+    e.retry_after = retry_after.map(|d| d.as_secs_f64());
+    Err(e)
+}
+
+/// Run `op` until it succeeds, fails for good, or retries run out.
+async fn retry<T, F, Fut>(
+    deadline: Option<Instant>,
+    num_retries: u32,
+    mut op: F,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Error>>,
+{
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let sent = client
-            .post(&req.url)
-            .headers(req.headers.clone())
-            .body(req.body.clone())
-            .send();
-        let mut err = match within(deadline, sent).await? {
-            Ok(resp) if resp.status().is_success() => return Ok(resp),
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                let retry_after = retry_after(resp.headers());
-                let body = within(deadline, resp.bytes()).await?.unwrap_or_default();
-                let mut e = map_error(status, &body);
-                e.retry_after = retry_after.map(|d| d.as_secs_f64());
-                e
-            }
-            Err(e) => Error::transport(&e),
+        let mut err = match op().await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
         };
         err.attempts = attempt;
         if attempt > num_retries || !retryable(&err) {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod providers;
 pub mod runtime;
+pub mod shutdown;
 pub mod sse;
 
 use pyo3::prelude::*;
@@ -16,5 +17,6 @@ use pyo3::prelude::*;
 fn _elc_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ProviderError", m.py().get_type::<error::ProviderError>())?;
+    m.add_function(wrap_pyfunction!(shutdown::shutdown, m)?)?;
     bindings::register(m)
 }

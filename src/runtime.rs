@@ -18,6 +18,7 @@ use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as AsyncRuntim
 use pyo3_async_runtimes::TaskLocals;
 
 use crate::error::{Error, Kind};
+use crate::shutdown;
 
 /// How often a blocked sync call wakes to let Python handle signals.
 const TICK: Duration = Duration::from_millis(20);
@@ -75,10 +76,16 @@ where
     let core = core()?;
     let mut fut = std::pin::pin!(fut);
     loop {
-        let step = py.detach(|| {
-            core.runtime
-                .block_on(async { tokio::time::timeout(TICK, fut.as_mut()).await })
+        let (step, entry) = py.detach(|| {
+            let step = core
+                .runtime
+                .block_on(async { tokio::time::timeout(TICK, fut.as_mut()).await });
+            match shutdown::enter() {
+                Some(entry) => (step, entry),
+                None => shutdown::park_forever(),
+            }
         });
+        drop(entry);
         match step {
             Ok(result) => return result.map_err(PyErr::from),
             Err(_elapsed) => py.check_signals()?,
@@ -143,13 +150,20 @@ impl AsyncRuntime for Elc {
         }
     }
 
+    /// Runs `f`, which delivers a result into Python, unless the interpreter
+    /// is exiting (then `f` is dropped unrun: see `shutdown`).
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
+        let guarded = move || {
+            if let Some(_entry) = shutdown::enter() {
+                f();
+            }
+        };
         match core() {
             Ok(core) => {
-                let handle = core.runtime.spawn_blocking(f);
+                let handle = core.runtime.spawn_blocking(guarded);
                 Box::pin(async move { handle.await.map_err(|e| SpawnFailed(Some(e))) })
             }
             Err(_) => Box::pin(async { Err(SpawnFailed(None)) }),

@@ -8,10 +8,11 @@ settings below are litellm's globals, read at call time.
 
 from __future__ import annotations
 
+import atexit
 import os
 from typing import Optional
 
-from . import _alias
+from . import _alias, _elc_core
 from ._elc_core import __version__
 from .exceptions import (
     APIConnectionError,
@@ -66,6 +67,8 @@ request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
 
 _alias.install()
+# Native threads must not re-enter the interpreter once it starts finalizing.
+atexit.register(_elc_core.shutdown)
 
 __all__ = [
     "APIConnectionError",

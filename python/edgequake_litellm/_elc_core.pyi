@@ -3,7 +3,17 @@
 from collections.abc import Awaitable
 from typing import Optional, final
 
-__all__ = ["ProviderError", "Stream", "__version__", "acall", "astream", "call", "route", "stream"]
+__all__ = [
+    "ProviderError",
+    "Stream",
+    "__version__",
+    "acall",
+    "astream",
+    "call",
+    "route",
+    "shutdown",
+    "stream",
+]
 
 __version__: str
 
@@ -16,6 +26,7 @@ class Stream:
     def anext_batch(self) -> Awaitable[Optional[list[bytes]]]: ...
     def close(self) -> None: ...
 
+def shutdown() -> None: ...
 def route(model: str, custom_llm_provider: Optional[str] = None) -> tuple[str, str, list[str]]: ...
 def call(
     endpoint_name: str,

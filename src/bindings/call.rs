@@ -129,29 +129,20 @@ impl Call {
             .redact(self.api_key.as_deref())
     }
 
-    /// Send the request until a success status (retrying as `http::send` does).
-    async fn send(
-        &self,
-        client: &reqwest::Client,
-        endpoint: Endpoint,
-        body: Vec<u8>,
-        deadline: Option<Instant>,
-    ) -> Result<reqwest::Response, Error> {
-        let req = self.build(endpoint, body)?;
+    /// The adapter's error mapping, as `http` wants it.
+    fn mapper(&self) -> impl Fn(u16, &[u8]) -> Error + Sync {
         let adapter = self.spec.adapter;
-        let map = |status: u16, body: &[u8]| adapter.error(status, body);
-        http::send(client, &req, deadline, self.num_retries, &map).await
+        move |status: u16, body: &[u8]| adapter.error(status, body)
     }
 
     /// A whole (non-streamed) call: OpenAI-shaped response JSON bytes.
     pub async fn json(self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let run = async {
             let client = runtime::core()?.client.clone();
+            let req = self.build(endpoint, body)?;
             let deadline = self.deadline();
-            let resp = self.send(&client, endpoint, body, deadline).await?;
-            let bytes = http::within(deadline, resp.bytes())
-                .await?
-                .map_err(|e| Error::transport(&e))?;
+            let bytes =
+                http::fetch(&client, &req, deadline, self.num_retries, &self.mapper()).await?;
             self.spec.adapter.response(endpoint, bytes.to_vec())
         };
         run.await.map_err(|e| self.finish(e))
@@ -167,8 +158,15 @@ impl Call {
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
             let client = runtime::core()?.client.clone();
-            self.send(&client, Endpoint::Chat, body, self.deadline())
-                .await
+            let req = self.build(Endpoint::Chat, body)?;
+            http::send(
+                &client,
+                &req,
+                self.deadline(),
+                self.num_retries,
+                &self.mapper(),
+            )
+            .await
         };
         let resp = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
