@@ -152,7 +152,9 @@ impl Call {
             let bytes = http::within(deadline, resp.bytes())
                 .await?
                 .map_err(|e| Error::transport(&e))?;
-            self.spec.adapter.response(endpoint, bytes.to_vec())
+            self.spec
+                .adapter
+                .response_for(endpoint, &self.model, bytes.to_vec())
         };
         run.await.map_err(|e| self.finish(e))
     }
