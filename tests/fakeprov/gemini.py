@@ -120,7 +120,11 @@ class FakeGemini(FakeServer):
             return
         key = request.headers.get("x-goog-api-key")
         if not key:
-            message = "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."
+            message = (
+                "Method doesn't allow unregistered callers (callers without established "
+                "identity). Please use API Key or other form of API consumer identity to call "
+                "this API."
+            )
             exchange.send_json(403, error_body(403, message, "PERMISSION_DENIED"))
             return
         if key == BAD_KEY:
@@ -217,7 +221,10 @@ class FakeGemini(FakeServer):
                 signature = f"sig-{len(self.signatures) + 1}"
                 self.signatures.append(signature)
                 parts.append(
-                    {"functionCall": {"name": call[0], "args": call[1]}, "thoughtSignature": signature}
+                    {
+                        "functionCall": {"name": call[0], "args": call[1]},
+                        "thoughtSignature": signature,
+                    }
                 )
             else:
                 parts.append({"text": text})
@@ -248,7 +255,10 @@ class FakeGemini(FakeServer):
                 else:
                     pieces.append([part])
             for j, piece in enumerate(pieces):
-                candidate: dict[str, Any] = {"content": {"role": "model", "parts": piece}, "index": i}
+                candidate: dict[str, Any] = {
+                    "content": {"role": "model", "parts": piece},
+                    "index": i,
+                }
                 if j == len(pieces) - 1:
                     candidate["finishReason"] = "STOP"
                 event = {**head, "candidates": [candidate], "usageMetadata": usage}
