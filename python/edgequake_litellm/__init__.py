@@ -59,6 +59,8 @@ xai_key: Optional[str] = None
 groq_key: Optional[str] = None
 openrouter_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
+#: Google AI Studio key for ``gemini/`` models (else ``GEMINI_API_KEY`` / ``GOOGLE_API_KEY``).
+gemini_key: Optional[str] = None
 #: Retries per call when the call does not say (``None``: 2, the openai SDK's default).
 num_retries: Optional[int] = None
 #: Seconds a call may take when the call does not say.

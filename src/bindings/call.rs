@@ -143,7 +143,9 @@ impl Call {
             let deadline = self.deadline();
             let bytes =
                 http::fetch(&client, &req, deadline, self.num_retries, &self.mapper()).await?;
-            self.spec.adapter.response(endpoint, bytes.to_vec())
+            self.spec
+                .adapter
+                .response_for(endpoint, &self.model, bytes.to_vec())
         };
         run.await.map_err(|e| self.finish(e))
     }

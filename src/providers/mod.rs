@@ -4,6 +4,7 @@
 //! Prefixes, env var names and default bases follow litellm's provider docs
 //! (docs.litellm.ai/docs/providers/*) and `litellm.get_llm_provider`.
 
+pub mod gemini;
 pub mod openai;
 
 use crate::error::{Error, Kind};
@@ -35,6 +36,18 @@ pub trait Provider: Sync {
     ) -> Result<HttpRequest, Error>;
     /// Turn a success body into OpenAI-shaped JSON bytes.
     fn response(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error>;
+    /// [`Provider::response`] for a call to `model` (the provider's model id),
+    /// for wire formats whose body does not name the model. Defaults to
+    /// `response`.
+    fn response_for(
+        &self,
+        endpoint: Endpoint,
+        model: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, Error> {
+        let _ = model;
+        self.response(endpoint, body)
+    }
     /// A fresh decoder for one streamed chat response.
     fn stream_decoder(&self) -> Box<dyn StreamDecoder>;
     /// Map an error status and body to an [`Error`] (by status and the
@@ -70,6 +83,7 @@ pub struct Spec {
 }
 
 const OPENAI: &dyn Provider = &openai::OpenAi;
+const GEMINI: &dyn Provider = &gemini::Gemini;
 
 static SPECS: &[Spec] = &[
     Spec {
@@ -156,6 +170,15 @@ static SPECS: &[Spec] = &[
         key_globals: &["togetherai_api_key"],
         key_required: true,
         adapter: OPENAI,
+    },
+    Spec {
+        name: "gemini",
+        default_base: "https://generativelanguage.googleapis.com",
+        key_env: &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+        base_env: &["GEMINI_API_BASE"],
+        key_globals: &["gemini_key"],
+        key_required: true,
+        adapter: GEMINI,
     },
 ];
 
