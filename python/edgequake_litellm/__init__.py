@@ -57,6 +57,7 @@ openai_key: Optional[str] = None
 xai_key: Optional[str] = None
 groq_key: Optional[str] = None
 openrouter_key: Optional[str] = None
+ollama_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
 #: Retries per call when the call does not say (``None``: 2, the openai SDK's default).
 num_retries: Optional[int] = None

@@ -4,6 +4,8 @@
 //! Prefixes, env var names and default bases follow litellm's provider docs
 //! (docs.litellm.ai/docs/providers/*) and `litellm.get_llm_provider`.
 
+pub mod batch;
+pub mod ollama;
 pub mod openai;
 
 use crate::error::{Error, Kind};
@@ -23,6 +25,13 @@ pub enum Endpoint {
     Embedding,
 }
 
+/// Per-call switches an adapter may act on (litellm's call options).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// litellm's `drop_params`: remove parameters the model is known to reject.
+    pub drop_params: bool,
+}
+
 /// One wire format. Requests arrive as OpenAI-shaped JSON bytes and responses
 /// leave as OpenAI-shaped JSON bytes; everything in between is the adapter's.
 pub trait Provider: Sync {
@@ -33,6 +42,30 @@ pub trait Provider: Sync {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error>;
+    /// [`Provider::request`] knowing the call's options; adapters that act on
+    /// them override this. Default: the options are ignored.
+    fn request_with_options(
+        &self,
+        endpoint: Endpoint,
+        target: &Target,
+        body: Vec<u8>,
+        options: &CallOptions,
+    ) -> Result<HttpRequest, Error> {
+        let _ = options;
+        self.request(endpoint, target, body)
+    }
+    /// The most embedding inputs one request may carry: a longer `input` list
+    /// is sent as several requests whose answers are merged. Default: no limit.
+    fn embedding_batch_size(&self) -> Option<usize> {
+        None
+    }
+    /// Reword a failure to reach the server at `base` (connection refused,
+    /// DNS, reset before any answer), e.g. to say which server is down.
+    /// Default: unchanged.
+    fn unreachable(&self, base: &str, err: Error) -> Error {
+        let _ = base;
+        err
+    }
     /// Turn a success body into OpenAI-shaped JSON bytes.
     fn response(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error>;
     /// A fresh decoder for one streamed chat response.
@@ -69,8 +102,6 @@ pub struct Spec {
     pub adapter: &'static dyn Provider,
 }
 
-const OPENAI: &dyn Provider = &openai::OpenAi;
-
 static SPECS: &[Spec] = &[
     Spec {
         name: "openai",
@@ -79,7 +110,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
         key_globals: &["openai_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::OPENAI,
     },
     Spec {
         name: "xai",
@@ -88,7 +119,7 @@ static SPECS: &[Spec] = &[
         base_env: &["XAI_API_BASE"],
         key_globals: &[],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::XAI,
     },
     Spec {
         name: "openrouter",
@@ -97,7 +128,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENROUTER_API_BASE"],
         key_globals: &["openrouter_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::OPENROUTER,
     },
     Spec {
         name: "mistral",
@@ -106,7 +137,7 @@ static SPECS: &[Spec] = &[
         base_env: &["MISTRAL_API_BASE"],
         key_globals: &[],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::MISTRAL,
     },
     Spec {
         name: "lm_studio",
@@ -115,7 +146,7 @@ static SPECS: &[Spec] = &[
         base_env: &["LM_STUDIO_API_BASE"],
         key_globals: &[],
         key_required: false,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "hosted_vllm",
@@ -124,7 +155,7 @@ static SPECS: &[Spec] = &[
         base_env: &["HOSTED_VLLM_API_BASE"],
         key_globals: &[],
         key_required: false,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "groq",
@@ -133,7 +164,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GROQ_API_BASE"],
         key_globals: &["groq_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "deepseek",
@@ -142,7 +173,7 @@ static SPECS: &[Spec] = &[
         base_env: &["DEEPSEEK_API_BASE"],
         key_globals: &[],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "together_ai",
@@ -155,7 +186,25 @@ static SPECS: &[Spec] = &[
         base_env: &["TOGETHER_AI_API_BASE", "TOGETHERAI_API_BASE"],
         key_globals: &["togetherai_api_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "ollama",
+        default_base: "http://localhost:11434",
+        key_env: &["OLLAMA_API_KEY"],
+        base_env: &["OLLAMA_API_BASE"],
+        key_globals: &["ollama_key"],
+        key_required: false,
+        adapter: &ollama::GENERATE,
+    },
+    Spec {
+        name: "ollama_chat",
+        default_base: "http://localhost:11434",
+        key_env: &["OLLAMA_API_KEY"],
+        base_env: &["OLLAMA_API_BASE"],
+        key_globals: &["ollama_key"],
+        key_required: false,
+        adapter: &ollama::CHAT,
     },
 ];
 
