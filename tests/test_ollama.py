@@ -317,7 +317,10 @@ def test_generate_flattens_messages_into_a_prompt(srv: FakeOllama) -> None:
     assert req.path == "/api/generate"
     assert req.json == {
         "model": "llama3.2",
-        "prompt": "### System:\nbe brief\n\n### User:\nonetwo\n\n### Assistant:\nok\n\n### User:\nthree\n\n",
+        "prompt": (
+            "### System:\nbe brief\n\n### User:\nonetwo\n\n"
+            "### Assistant:\nok\n\n### User:\nthree\n\n"
+        ),
         "images": [IMAGE_B64],
         "stream": False,
         "think": True,

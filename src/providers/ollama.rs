@@ -820,3 +820,247 @@ impl StreamDecoder for Chunks {
         self.done
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Target<'static> {
+        Target {
+            base: "http://localhost:11434/",
+            api_key: None,
+            model: "llama3.2",
+        }
+    }
+
+    fn sent(adapter: &Ollama, endpoint: Endpoint, body: Value) -> (String, Value) {
+        let r = adapter
+            .request(endpoint, &target(), serde_json::to_vec(&body).unwrap())
+            .unwrap();
+        (r.url, serde_json::from_slice(&r.body).unwrap())
+    }
+
+    fn decode(body: &[u8]) -> Result<Vec<Value>, Error> {
+        let mut d = CHAT.stream_decoder();
+        let mut out = d.feed(body)?;
+        out.extend(d.finish()?);
+        Ok(out
+            .iter()
+            .map(|c| serde_json::from_slice(c).unwrap())
+            .collect())
+    }
+
+    #[test]
+    fn chat_request_maps_parameters() {
+        let (url, body) = sent(
+            &CHAT,
+            Endpoint::Chat,
+            json!({"model": "llama3.2", "messages": [{"role": "developer", "content": "x"}],
+                   "max_completion_tokens": 5, "stop": "s", "num_ctx": 8192, "tool_choice": "auto",
+                   "options": {"num_predict": 9}, "response_format": {"type": "json_object"},
+                   "format": {"type": "object"}, "keep_alive": -1}),
+        );
+        assert_eq!(url, "http://localhost:11434/api/chat");
+        assert_eq!(
+            body,
+            json!({"model": "llama3.2", "stream": false,
+                   "messages": [{"role": "system", "content": "x"}],
+                   "format": {"type": "object"}, "keep_alive": -1,
+                   "options": {"num_predict": 9, "stop": ["s"], "num_ctx": 8192}})
+        );
+        let e = CHAT
+            .request(
+                Endpoint::Chat,
+                &target(),
+                br#"{"model":"m","messages":[],"n":2}"#.to_vec(),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::BadRequest);
+    }
+
+    #[test]
+    fn generate_prompt_follows_litellm_ollama_pt() {
+        let messages = json!([
+            {"role": "user", "content": "a"},
+            {"role": "tool", "content": "b"},
+            {"role": "assistant", "content": "c", "tool_calls": [{"id": "t1", "type": "function",
+                "function": {"name": "f", "arguments": "{\"x\":1}"}}]},
+            {"role": "system", "content": "s"},
+        ]);
+        let (prompt, images) = generate_prompt(messages.as_array().unwrap()).unwrap();
+        assert_eq!(
+            prompt,
+            "### User:\nab\n\n### Assistant:\ncTool Calls: [\n  {\n    \"id\": \"t1\",\n    \"type\": \"function\",\n    \"function\": {\n      \"name\": \"f\",\n      \"arguments\": {\n        \"x\": 1\n      }\n    }\n  }\n]\n\n### System:\ns\n\n"
+        );
+        assert!(images.is_empty());
+        let (url, body) = sent(
+            &GENERATE,
+            Endpoint::Chat,
+            json!({"model": "gpt-oss:20b", "messages": [{"role": "user", "content": "q"}],
+                   "reasoning_effort": "low", "stream": true}),
+        );
+        assert_eq!(url, "http://localhost:11434/api/generate");
+        assert_eq!(
+            body,
+            json!({"model": "gpt-oss:20b", "prompt": "### User:\nq\n\n", "stream": true, "think": "low"})
+        );
+    }
+
+    #[test]
+    fn whole_chat_response_with_tool_call_and_thinking() {
+        // docs.ollama.com/api/chat: a response with tools
+        let body = br#"{"model":"llama3.2","created_at":"2025-07-07T20:22:19.184789Z",
+            "message":{"role":"assistant","content":"","thinking":"need weather",
+            "tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Tokyo"}}}]},
+            "done_reason":"stop","done":true,"total_duration":3244883583,
+            "prompt_eval_count":169,"eval_count":17}"#;
+        let out: Value =
+            serde_json::from_slice(&CHAT.response(Endpoint::Chat, body.to_vec()).unwrap()).unwrap();
+        let choice = &out["choices"][0];
+        assert_eq!(choice["finish_reason"], "tool_calls");
+        assert_eq!(choice["message"]["content"], Value::Null);
+        assert_eq!(choice["message"]["reasoning_content"], "need weather");
+        let call = &choice["message"]["tool_calls"][0];
+        assert_eq!(
+            call["function"],
+            json!({"name": "get_weather", "arguments": "{\"city\":\"Tokyo\"}"})
+        );
+        assert!(call["id"].as_str().unwrap().starts_with("call_"));
+        assert!(call.get("index").is_none());
+        assert_eq!(
+            out["usage"],
+            json!({"prompt_tokens": 169, "completion_tokens": 17, "total_tokens": 186})
+        );
+        assert_eq!(out["model"], "llama3.2");
+        let again: Value =
+            serde_json::from_slice(&CHAT.response(Endpoint::Chat, body.to_vec()).unwrap()).unwrap();
+        assert_eq!(
+            again["choices"][0]["message"]["tool_calls"][0]["id"],
+            call["id"]
+        );
+        // /api/generate: text in `response`, length finish, missing prompt count
+        let body =
+            br#"{"model":"m","response":"hi","done":true,"done_reason":"length","eval_count":1}"#;
+        let out: Value =
+            serde_json::from_slice(&GENERATE.response(Endpoint::Chat, body.to_vec()).unwrap())
+                .unwrap();
+        assert_eq!(out["choices"][0]["message"]["content"], "hi");
+        assert_eq!(out["choices"][0]["finish_reason"], "length");
+        assert_eq!(out["usage"]["total_tokens"], 1);
+    }
+
+    #[test]
+    fn ndjson_stream_becomes_chunks_then_usage() {
+        let body = b"{\"model\":\"qwen3\",\"created_at\":\"t\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"hm\"},\"done\":false}\n\
+{\"model\":\"qwen3\",\"created_at\":\"t\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n\
+{\"model\":\"qwen3\",\"created_at\":\"t\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"f\",\"arguments\":{}}}]},\"done\":false}\n\
+{\"model\":\"qwen3\",\"created_at\":\"t\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":3,\"eval_count\":4}\n\
+{\"model\":\"qwen3\",\"late\":true}\n";
+        let whole = decode(body).unwrap();
+        assert_eq!(whole.len(), 5);
+        assert_eq!(
+            whole[0]["choices"][0]["delta"],
+            json!({"role": "assistant", "reasoning_content": "hm"})
+        );
+        assert_eq!(whole[1]["choices"][0]["delta"], json!({"content": "Hi"}));
+        let call = &whole[2]["choices"][0]["delta"]["tool_calls"][0];
+        assert_eq!(
+            (call["index"].clone(), call["function"]["arguments"].clone()),
+            (json!(0), json!("{}"))
+        );
+        assert_eq!(whole[3]["choices"][0]["finish_reason"], "tool_calls");
+        assert_eq!(whole[4]["choices"], json!([]));
+        assert_eq!(whole[4]["usage"]["total_tokens"], 7);
+        let ids: std::collections::HashSet<_> = whole.iter().map(|c| c["id"].clone()).collect();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(whole[0]["object"], "chat.completion.chunk");
+        // Split anywhere: the same chunks (ids differ per stream, so compare choices).
+        for cut in 0..body.len() {
+            let mut d = CHAT.stream_decoder();
+            let mut out = d.feed(&body[..cut]).unwrap();
+            out.extend(d.feed(&body[cut..]).unwrap());
+            out.extend(d.finish().unwrap());
+            assert!(d.done());
+            let choices: Vec<Value> = out
+                .iter()
+                .map(|c| serde_json::from_slice::<Value>(c).unwrap()["choices"].clone())
+                .collect();
+            let expected: Vec<Value> = whole.iter().map(|c| c["choices"].clone()).collect();
+            assert_eq!(choices, expected, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn errors_in_bodies_and_streams() {
+        let e = CHAT.error(
+            404,
+            br#"{"error":"model \"x\" not found, try pulling it first"}"#,
+        );
+        assert_eq!((e.kind, e.status), (Kind::NotFound, Some(404)));
+        assert_eq!(e.message, "model \"x\" not found, try pulling it first");
+        assert_eq!(CHAT.error(500, b"").message, "HTTP 500 with an empty body");
+        assert_eq!(CHAT.error(502, b"bad gateway").kind, Kind::BadGateway);
+        let e = decode(b"{\"message\":{\"content\":\"a\"},\"done\":false}\n{\"error\":\"boom\"}\n")
+            .unwrap_err();
+        assert_eq!((e.kind, e.message.as_str()), (Kind::InternalServer, "boom"));
+        assert_eq!(decode(b"{not json}\n").unwrap_err().kind, Kind::Api);
+        let e = CHAT
+            .response(Endpoint::Chat, br#"{"error":"bad"}"#.to_vec())
+            .unwrap_err();
+        assert_eq!(e.message, "bad");
+        let e = CHAT.unreachable("http://h:1", Error::new(Kind::Connection, "refused"));
+        assert!(
+            e.message
+                .contains("Ollama server is not reachable at http://h:1")
+                && e.message.contains("refused")
+        );
+    }
+
+    #[test]
+    fn embed_request_and_response() {
+        let (url, body) = sent(
+            &CHAT,
+            Endpoint::Embedding,
+            json!({"model": "all-minilm", "input": ["a", "b"], "encoding_format": "float", "num_ctx": 512, "truncate": false}),
+        );
+        assert_eq!(url, "http://localhost:11434/api/embed");
+        assert_eq!(
+            body,
+            json!({"model": "all-minilm", "input": ["a", "b"], "truncate": false, "options": {"num_ctx": 512}})
+        );
+        // docs.ollama.com/api/embed
+        let reply = br#"{"model":"all-minilm","embeddings":[[0.010071029,-0.0017594862],[-0.0098027075,0.06042469]],"total_duration":14143917,"load_duration":1019500,"prompt_eval_count":8}"#;
+        let out: Value = serde_json::from_slice(
+            &GENERATE
+                .response(Endpoint::Embedding, reply.to_vec())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            json!({"object": "list", "model": "all-minilm",
+                   "data": [{"object": "embedding", "index": 0, "embedding": [0.010071029, -0.0017594862]},
+                            {"object": "embedding", "index": 1, "embedding": [-0.0098027075, 0.06042469]}],
+                   "usage": {"prompt_tokens": 8, "total_tokens": 8}})
+        );
+    }
+
+    #[test]
+    fn images_and_arguments_are_checked_before_io() {
+        assert_eq!(image_base64("data:image/png;base64,QUJD").unwrap(), "QUJD");
+        assert_eq!(image_base64("QUJD").unwrap(), "QUJD");
+        assert_eq!(
+            image_base64("https://x/y.png").unwrap_err().kind,
+            Kind::BadRequest
+        );
+        assert_eq!(
+            image_base64("data:image/png,raw").unwrap_err().kind,
+            Kind::BadRequest
+        );
+        assert_eq!(
+            arguments_object(Some(&json!("{bad"))).unwrap_err().kind,
+            Kind::BadRequest
+        );
+        assert_eq!(arguments_object(Some(&json!(""))).unwrap(), json!({}));
+    }
+}

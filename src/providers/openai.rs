@@ -580,4 +580,125 @@ mod tests {
             .unwrap_err();
         assert_eq!((e.status, e.message.as_str()), (Some(502), "upstream died"));
     }
+
+    fn target(model: &str) -> Target<'_> {
+        Target {
+            base: "http://h/v1",
+            api_key: None,
+            model,
+        }
+    }
+
+    fn sent(adapter: &OpenAi, model: &str, body: Value, drop_params: bool) -> Value {
+        let opts = CallOptions { drop_params };
+        let r = adapter
+            .request_with_options(
+                Endpoint::Chat,
+                &target(model),
+                serde_json::to_vec(&body).unwrap(),
+                &opts,
+            )
+            .unwrap();
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    #[test]
+    fn bodies_without_an_applicable_quirk_are_sent_byte_for_byte() {
+        let raw = br#"{"model":"gpt-4o",  "max_tokens":5,"seed":1}"#.to_vec();
+        for (adapter, model) in [(&OPENAI, "gpt-4o"), (&COMPATIBLE, "o3"), (&XAI, "grok-4")] {
+            let r = adapter
+                .request(Endpoint::Chat, &target(model), raw.clone())
+                .unwrap();
+            assert_eq!(r.body.as_ref(), raw.as_slice(), "{model}");
+        }
+    }
+
+    #[test]
+    fn openai_reasoning_models_take_max_completion_tokens() {
+        let body = serde_json::json!({"model": "o3-mini", "max_tokens": 5});
+        let out = sent(&OPENAI, "o3-mini", body, false);
+        assert_eq!(
+            out,
+            serde_json::json!({"model": "o3-mini", "max_completion_tokens": 5})
+        );
+        let body = serde_json::json!({"max_tokens": 5, "max_completion_tokens": 7});
+        let out = sent(&OPENAI, "gpt-5", body, false);
+        assert_eq!(out, serde_json::json!({"max_completion_tokens": 7}));
+    }
+
+    #[test]
+    fn mistral_seed_tool_choice_and_ids() {
+        // docs.mistral.ai/api: random_seed, tool_choice "any", 9-char ids
+        let body = serde_json::json!({
+            "seed": 3,
+            "tool_choice": "required",
+            "messages": [
+                {"role": "assistant", "tool_calls": [{"id": "call_0123456789", "function": {"name": "f", "arguments": "{}"}}]},
+                {"role": "tool", "tool_call_id": "call_0123456789", "content": "x"},
+                {"role": "tool", "tool_call_id": "Ab3dE6g8Z", "content": "y"},
+            ],
+        });
+        let out = sent(&MISTRAL, "mistral-small", body, false);
+        assert_eq!(out["random_seed"], 3);
+        assert!(out.get("seed").is_none());
+        assert_eq!(out["tool_choice"], "any");
+        let id = out["messages"][0]["tool_calls"][0]["id"].as_str().unwrap();
+        assert_eq!(id, short_id("call_0123456789", 9));
+        assert!(id.len() == 9 && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_eq!(out["messages"][1]["tool_call_id"], id);
+        assert_eq!(out["messages"][2]["tool_call_id"], "Ab3dE6g8Z");
+        assert_ne!(short_id("call_a", 9), short_id("call_b", 9));
+        assert_eq!(MISTRAL.embedding_batch_size(), Some(128));
+        assert_eq!(OPENAI.embedding_batch_size(), None);
+    }
+
+    #[test]
+    fn xai_drops_only_with_drop_params_and_only_for_listed_models() {
+        let body = serde_json::json!({"stop": ["x"], "frequency_penalty": 1, "temperature": 0});
+        let kept = sent(&XAI, "grok-4", body.clone(), false);
+        assert_eq!(kept, body);
+        let out = sent(&XAI, "grok-4-0709", body.clone(), true);
+        assert_eq!(out, serde_json::json!({"temperature": 0}));
+        let out = sent(&XAI, "grok-3-mini-fast", body.clone(), true);
+        assert_eq!(
+            out,
+            serde_json::json!({"frequency_penalty": 1, "temperature": 0})
+        );
+        assert_eq!(sent(&XAI, "grok-3", body.clone(), true), body);
+    }
+
+    #[test]
+    fn openrouter_headers_and_reasoning() {
+        let r = OPENROUTER
+            .request(Endpoint::Chat, &target("x/y"), b"{}".to_vec())
+            .unwrap();
+        assert!(r.headers.contains_key("http-referer") && r.headers.contains_key("x-title"));
+        let body = br#"{"choices":[{"index":0,"message":{"role":"assistant","content":"a","reasoning":"r"}}]}"#;
+        let out: Value =
+            serde_json::from_slice(&OPENROUTER.response(Endpoint::Chat, body.to_vec()).unwrap())
+                .unwrap();
+        assert_eq!(
+            out["choices"][0]["message"],
+            serde_json::json!({"role": "assistant", "content": "a", "reasoning_content": "r"})
+        );
+        let mut d = OPENROUTER.stream_decoder();
+        let out = d
+            .feed(b": OPENROUTER PROCESSING\n\ndata: {\"choices\":[{\"delta\":{\"reasoning\":\"t\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"c\",\"reasoning\":null}}]}\n\n")
+            .unwrap();
+        let out: Vec<Value> = out
+            .iter()
+            .map(|c| serde_json::from_slice(c).unwrap())
+            .collect();
+        assert_eq!(
+            out[0]["choices"][0]["delta"],
+            serde_json::json!({"reasoning_content": "t"})
+        );
+        assert_eq!(
+            out[1]["choices"][0]["delta"],
+            serde_json::json!({"content": "c"})
+        );
+        // Without the quirk the field is left alone.
+        let plain = COMPATIBLE.response(Endpoint::Chat, body.to_vec()).unwrap();
+        assert_eq!(plain, body.to_vec());
+    }
 }
