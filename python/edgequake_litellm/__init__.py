@@ -58,6 +58,7 @@ openai_key: Optional[str] = None
 xai_key: Optional[str] = None
 groq_key: Optional[str] = None
 openrouter_key: Optional[str] = None
+ollama_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
 #: Google AI Studio key for ``gemini/`` models (else ``GEMINI_API_KEY`` / ``GOOGLE_API_KEY``).
 gemini_key: Optional[str] = None

@@ -38,6 +38,7 @@ def call(
     timeout: Optional[float],
     num_retries: int,
     headers: Optional[list[tuple[str, str]]],
+    drop_params: bool = False,
 ) -> bytes: ...
 def acall(
     endpoint_name: str,
@@ -49,6 +50,7 @@ def acall(
     timeout: Optional[float],
     num_retries: int,
     headers: Optional[list[tuple[str, str]]],
+    drop_params: bool = False,
 ) -> Awaitable[bytes]: ...
 def stream(
     provider: str,
@@ -59,6 +61,7 @@ def stream(
     timeout: Optional[float],
     num_retries: int,
     headers: Optional[list[tuple[str, str]]],
+    drop_params: bool = False,
 ) -> Stream: ...
 def astream(
     provider: str,
@@ -69,4 +72,5 @@ def astream(
     timeout: Optional[float],
     num_retries: int,
     headers: Optional[list[tuple[str, str]]],
+    drop_params: bool = False,
 ) -> Awaitable[Stream]: ...

@@ -91,6 +91,9 @@ class NativeCall:
     timeout: Optional[float]
     num_retries: int
     headers: Optional[list[tuple[str, str]]]
+    drop_params: bool = False
+    """litellm's ``drop_params``: the adapter removes parameters the model is
+    known to reject (per call, else ``litellm.drop_params``)."""
 
     def args(self) -> tuple[Any, ...]:
         """Positional arguments after the endpoint name, in ``_elc_core``'s order."""
@@ -103,6 +106,7 @@ class NativeCall:
             self.timeout,
             self.num_retries,
             self.headers,
+            self.drop_params,
         )
 
     def __repr__(self) -> str:
@@ -216,6 +220,13 @@ def _num_retries(kwargs: dict[str, Any]) -> int:
     return n
 
 
+def _drop_params(kwargs: dict[str, Any]) -> bool:
+    d = kwargs.get("drop_params")
+    if d is None:
+        d = _config().drop_params
+    return bool(d)
+
+
 def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeCall:
     """Resolve provider and options, and serialize ``body`` plus every
     non-option keyword argument (unknown ones pass through, as litellm sends
@@ -257,6 +268,7 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
         timeout=_timeout(kwargs),
         num_retries=_num_retries(kwargs),
         headers=_headers(kwargs),
+        drop_params=_drop_params(kwargs),
     )
 
 

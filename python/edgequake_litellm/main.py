@@ -35,6 +35,9 @@ _OPTIONS_DOC = """
             the openai SDK's default).
         extra_headers / headers: dict of extra HTTP headers.
         extra_body: dict merged into the top level of the JSON body.
+        drop_params: remove parameters the model is known to reject (xAI's
+            reasoning models: ``stop``, ``frequency_penalty``) instead of
+            sending them; default ``litellm.drop_params``.
         custom_llm_provider: the provider, when ``model`` has no prefix.
     Any other keyword argument is sent in the request body, as litellm does for
     OpenAI-compatible providers; litellm-internal ones (``metadata``,

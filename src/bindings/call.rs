@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use super::stream::Item;
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
-use crate::providers::{self, Endpoint, Spec, Target};
+use crate::providers::{self, batch, Endpoint, Spec, Target};
 use crate::runtime;
 
 /// How many decoded batches a stream buffers ahead of the Python consumer.
@@ -27,12 +27,14 @@ pub struct Call {
     timeout: Option<Duration>,
     num_retries: u32,
     headers: Vec<(String, String)>,
+    drop_params: bool,
 }
 
 impl Call {
     /// Resolve a call, refusing it before any I/O when the provider is
     /// unknown, the timeout is not a positive number, no base URL can be found,
     /// or the key is missing for a provider's public endpoint.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         provider: &str,
         model: String,
@@ -41,6 +43,7 @@ impl Call {
         timeout: Option<f64>,
         num_retries: u32,
         headers: Vec<(String, String)>,
+        drop_params: bool,
     ) -> Result<Call, Error> {
         let spec = providers::spec(provider).ok_or_else(|| {
             Error::new(Kind::BadRequest, format!("unknown provider {provider:?}"))
@@ -105,6 +108,7 @@ impl Call {
             timeout,
             num_retries,
             headers,
+            drop_params,
         })
     }
 
@@ -117,6 +121,7 @@ impl Call {
             base: &self.base,
             api_key: self.api_key.as_deref(),
             model: &self.model,
+            drop_params: self.drop_params,
         };
         let mut req = self.spec.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;
@@ -135,19 +140,52 @@ impl Call {
         move |status: u16, body: &[u8]| adapter.error(status, body)
     }
 
-    /// A whole (non-streamed) call: OpenAI-shaped response JSON bytes.
+    /// No HTTP answer at all: let the adapter say which server is down.
+    fn unreachable(&self, e: Error) -> Error {
+        match (e.kind, e.status) {
+            (Kind::Connection, None) => self.spec.adapter.unreachable(&self.base, e),
+            _ => e,
+        }
+    }
+
+    /// A whole (non-streamed) call: OpenAI-shaped response JSON bytes. An
+    /// embeddings `input` longer than the adapter's batch size is sent as
+    /// several requests, one after another, and their answers merged.
     pub async fn json(self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let run = async {
             let client = runtime::core()?.client.clone();
-            let req = self.build(endpoint, body)?;
             let deadline = self.deadline();
-            let bytes =
-                http::fetch(&client, &req, deadline, self.num_retries, &self.mapper()).await?;
-            self.spec
-                .adapter
-                .response_for(endpoint, &self.model, bytes.to_vec())
+            let batches = match (endpoint, self.spec.adapter.embedding_batch_size()) {
+                (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
+                _ => None,
+            };
+            let Some(bodies) = batches else {
+                return self.once(&client, endpoint, body, deadline).await;
+            };
+            let mut answers = Vec::with_capacity(bodies.len());
+            for b in bodies {
+                answers.push(self.once(&client, endpoint, b, deadline).await?);
+            }
+            batch::merge(answers)
         };
         run.await.map_err(|e| self.finish(e))
+    }
+
+    /// One request (with retries) and its translated answer.
+    async fn once(
+        &self,
+        client: &reqwest::Client,
+        endpoint: Endpoint,
+        body: Vec<u8>,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, Error> {
+        let req = self.build(endpoint, body)?;
+        let bytes = http::fetch(client, &req, deadline, self.num_retries, &self.mapper())
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        self.spec
+            .adapter
+            .response(endpoint, &self.model, bytes.to_vec())
     }
 
     /// Open a streamed chat call: returns once the provider answered with a
@@ -169,6 +207,7 @@ impl Call {
                 &self.mapper(),
             )
             .await
+            .map_err(|e| self.unreachable(e))
         };
         let resp = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);

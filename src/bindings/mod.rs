@@ -49,9 +49,9 @@ fn endpoint(name: &str) -> Result<Endpoint, Error> {
 }
 
 /// The arguments every call takes, in order:
-/// `(provider, model, body, api_key, api_base, timeout, num_retries, headers)`.
+/// `(provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params)`.
 macro_rules! call_args {
-    ($provider:ident, $model:ident, $api_key:ident, $api_base:ident, $timeout:ident, $num_retries:ident, $headers:ident) => {
+    ($provider:ident, $model:ident, $api_key:ident, $api_base:ident, $timeout:ident, $num_retries:ident, $headers:ident, $drop_params:ident) => {
         Call::new(
             $provider,
             $model,
@@ -60,13 +60,14 @@ macro_rules! call_args {
             $timeout,
             $num_retries,
             $headers.unwrap_or_default(),
+            $drop_params,
         )
     };
 }
 
 /// Blocking call: returns the OpenAI-shaped response JSON as `bytes`.
 #[pyfunction]
-#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "call")]
 #[allow(clippy::too_many_arguments)]
 fn py_call(
@@ -80,6 +81,7 @@ fn py_call(
     timeout: Option<f64>,
     num_retries: u32,
     headers: Option<Vec<(String, String)>>,
+    drop_params: bool,
 ) -> PyResult<Body> {
     let ep = endpoint(endpoint_name)?;
     let c = call_args!(
@@ -89,14 +91,15 @@ fn py_call(
         api_base,
         timeout,
         num_retries,
-        headers
+        headers,
+        drop_params
     )?;
     runtime::wait(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Awaitable form of `call`.
 #[pyfunction]
-#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "acall")]
 #[allow(clippy::too_many_arguments)]
 fn py_acall<'py>(
@@ -110,6 +113,7 @@ fn py_acall<'py>(
     timeout: Option<f64>,
     num_retries: u32,
     headers: Option<Vec<(String, String)>>,
+    drop_params: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let ep = endpoint(endpoint_name)?;
     let c = call_args!(
@@ -119,14 +123,15 @@ fn py_acall<'py>(
         api_base,
         timeout,
         num_retries,
-        headers
+        headers,
+        drop_params
     )?;
     runtime::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Blocking open of a streamed chat call; returns once the provider answered.
 #[pyfunction]
-#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "stream")]
 #[allow(clippy::too_many_arguments)]
 fn py_stream(
@@ -139,6 +144,7 @@ fn py_stream(
     timeout: Option<f64>,
     num_retries: u32,
     headers: Option<Vec<(String, String)>>,
+    drop_params: bool,
 ) -> PyResult<Stream> {
     let c = call_args!(
         provider,
@@ -147,7 +153,8 @@ fn py_stream(
         api_base,
         timeout,
         num_retries,
-        headers
+        headers,
+        drop_params
     )?;
     let (rx, task) = runtime::wait(py, c.stream(body))?;
     Ok(Stream::new(rx, task))
@@ -155,7 +162,7 @@ fn py_stream(
 
 /// Awaitable form of `stream`.
 #[pyfunction]
-#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers))]
+#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "astream")]
 #[allow(clippy::too_many_arguments)]
 fn py_astream<'py>(
@@ -168,6 +175,7 @@ fn py_astream<'py>(
     timeout: Option<f64>,
     num_retries: u32,
     headers: Option<Vec<(String, String)>>,
+    drop_params: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let c = call_args!(
         provider,
@@ -176,7 +184,8 @@ fn py_astream<'py>(
         api_base,
         timeout,
         num_retries,
-        headers
+        headers,
+        drop_params
     )?;
     runtime::awaitable(py, async move {
         let (rx, task) = c.stream(body).await?;

@@ -102,16 +102,7 @@ impl Provider for Gemini {
         Ok(http)
     }
 
-    fn response(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error> {
-        translate_response(endpoint, None, &body)
-    }
-
-    fn response_for(
-        &self,
-        endpoint: Endpoint,
-        model: &str,
-        body: Vec<u8>,
-    ) -> Result<Vec<u8>, Error> {
+    fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         translate_response(endpoint, Some(model), &body)
     }
 
@@ -1477,6 +1468,7 @@ mod tests {
             base,
             api_key: key,
             model: "gemini-2.5-flash",
+            drop_params: false,
         }
     }
 
@@ -1495,7 +1487,7 @@ mod tests {
 
     fn respond(doc: Value) -> Value {
         let out = Gemini
-            .response_for(
+            .response(
                 Endpoint::Chat,
                 "gemini-2.5-flash",
                 doc.to_string().into_bytes(),
@@ -1631,6 +1623,7 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-flash",
+            drop_params: false,
         };
         let req = json!({"messages": [
             {"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{}"}}]}
@@ -1688,6 +1681,7 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-pro-preview",
+            drop_params: false,
         };
         let req = json!({"messages": [], "reasoning_effort": "medium"});
         let r = body(
@@ -2046,13 +2040,14 @@ mod tests {
         let e = Gemini
             .response(
                 Endpoint::Chat,
+                "m",
                 br#"{"error":{"code":500,"message":"boom","status":"INTERNAL"}}"#.to_vec(),
             )
             .unwrap_err();
         assert_eq!((e.kind, e.status), (Kind::InternalServer, Some(500)));
         assert_eq!(
             Gemini
-                .response(Endpoint::Chat, b" ".to_vec())
+                .response(Endpoint::Chat, "m", b" ".to_vec())
                 .unwrap_err()
                 .kind,
             Kind::Api
@@ -2092,7 +2087,7 @@ mod tests {
         assert_eq!(e.kind, Kind::BadRequest);
 
         let out = Gemini
-            .response_for(
+            .response(
                 Endpoint::Embedding,
                 "text-embedding-004",
                 br#"{"embeddings":[{"values":[0.1,0.2]},{"values":[0.3,0.4]}]}"#.to_vec(),
@@ -2109,6 +2104,7 @@ mod tests {
         let out = Gemini
             .response(
                 Endpoint::Embedding,
+                "m",
                 br#"{"embedding":{"values":[1.0]}}"#.to_vec(),
             )
             .unwrap();

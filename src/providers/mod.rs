@@ -4,17 +4,22 @@
 //! Prefixes, env var names and default bases follow litellm's provider docs
 //! (docs.litellm.ai/docs/providers/*) and `litellm.get_llm_provider`.
 
+pub mod batch;
 pub mod gemini;
+pub mod ollama;
 pub mod openai;
 
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 
-/// Where a call goes: the resolved base URL, key and provider model id.
+/// Where a call goes: the resolved base URL, key and provider model id, and
+/// the call options an adapter may act on.
 pub struct Target<'a> {
     pub base: &'a str,
     pub api_key: Option<&'a str>,
     pub model: &'a str,
+    /// litellm's `drop_params`: remove parameters the model is known to reject.
+    pub drop_params: bool,
 }
 
 /// What a request is for.
@@ -34,20 +39,21 @@ pub trait Provider: Sync {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error>;
-    /// Turn a success body into OpenAI-shaped JSON bytes.
-    fn response(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error>;
-    /// [`Provider::response`] for a call to `model` (the provider's model id),
-    /// for wire formats whose body does not name the model. Defaults to
-    /// `response`.
-    fn response_for(
-        &self,
-        endpoint: Endpoint,
-        model: &str,
-        body: Vec<u8>,
-    ) -> Result<Vec<u8>, Error> {
-        let _ = model;
-        self.response(endpoint, body)
+    /// The most embedding inputs one request may carry: a longer `input` list
+    /// is sent as several requests whose answers are merged. Default: no limit.
+    fn embedding_batch_size(&self) -> Option<usize> {
+        None
     }
+    /// Reword a failure to reach the server at `base` (connection refused,
+    /// DNS, reset before any answer), e.g. to say which server is down.
+    /// Default: unchanged.
+    fn unreachable(&self, base: &str, err: Error) -> Error {
+        let _ = base;
+        err
+    }
+    /// Turn a success body of a call to `model` (the provider's model id, for
+    /// wire formats whose body does not name it) into OpenAI-shaped JSON bytes.
+    fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error>;
     /// A fresh decoder for one streamed chat response.
     fn stream_decoder(&self) -> Box<dyn StreamDecoder>;
     /// Map an error status and body to an [`Error`] (by status and the
@@ -82,9 +88,6 @@ pub struct Spec {
     pub adapter: &'static dyn Provider,
 }
 
-const OPENAI: &dyn Provider = &openai::OpenAi;
-const GEMINI: &dyn Provider = &gemini::Gemini;
-
 static SPECS: &[Spec] = &[
     Spec {
         name: "openai",
@@ -93,7 +96,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
         key_globals: &["openai_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::OPENAI,
     },
     Spec {
         name: "xai",
@@ -102,7 +105,7 @@ static SPECS: &[Spec] = &[
         base_env: &["XAI_API_BASE"],
         key_globals: &[],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::XAI,
     },
     Spec {
         name: "openrouter",
@@ -111,7 +114,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENROUTER_API_BASE"],
         key_globals: &["openrouter_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::OPENROUTER,
     },
     Spec {
         name: "mistral",
@@ -120,7 +123,7 @@ static SPECS: &[Spec] = &[
         base_env: &["MISTRAL_API_BASE"],
         key_globals: &[],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::MISTRAL,
     },
     Spec {
         name: "lm_studio",
@@ -129,7 +132,7 @@ static SPECS: &[Spec] = &[
         base_env: &["LM_STUDIO_API_BASE"],
         key_globals: &[],
         key_required: false,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "hosted_vllm",
@@ -138,7 +141,7 @@ static SPECS: &[Spec] = &[
         base_env: &["HOSTED_VLLM_API_BASE"],
         key_globals: &[],
         key_required: false,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "groq",
@@ -147,7 +150,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GROQ_API_BASE"],
         key_globals: &["groq_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "deepseek",
@@ -156,7 +159,7 @@ static SPECS: &[Spec] = &[
         base_env: &["DEEPSEEK_API_BASE"],
         key_globals: &[],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "together_ai",
@@ -169,7 +172,25 @@ static SPECS: &[Spec] = &[
         base_env: &["TOGETHER_AI_API_BASE", "TOGETHERAI_API_BASE"],
         key_globals: &["togetherai_api_key"],
         key_required: true,
-        adapter: OPENAI,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "ollama",
+        default_base: "http://localhost:11434",
+        key_env: &["OLLAMA_API_KEY"],
+        base_env: &["OLLAMA_API_BASE"],
+        key_globals: &["ollama_key"],
+        key_required: false,
+        adapter: &ollama::GENERATE,
+    },
+    Spec {
+        name: "ollama_chat",
+        default_base: "http://localhost:11434",
+        key_env: &["OLLAMA_API_KEY"],
+        base_env: &["OLLAMA_API_BASE"],
+        key_globals: &["ollama_key"],
+        key_required: false,
+        adapter: &ollama::CHAT,
     },
     Spec {
         name: "gemini",
@@ -178,7 +199,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GEMINI_API_BASE"],
         key_globals: &["gemini_key"],
         key_required: true,
-        adapter: GEMINI,
+        adapter: &gemini::Gemini,
     },
 ];
 

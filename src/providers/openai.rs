@@ -6,17 +6,130 @@
 //! and success bodies come back as is: no parse on the hot path except a scan
 //! for an `error` object that some servers send with status 200
 //! (platform.openai.com/docs/api-reference/chat, /embeddings, /streaming).
+//! What a provider does differently is data, a [`Quirks`] value per registry
+//! entry: the body is parsed and rewritten only when a quirk applies.
 
 use bytes::Bytes;
+use reqwest::header::{HeaderName, HeaderValue};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
 
-pub struct OpenAi;
+/// The OpenAI wire format with one provider's [`Quirks`].
+pub struct OpenAi {
+    pub quirks: Quirks,
+}
+
+/// What one OpenAI-compatible provider does differently from OpenAI.
+pub struct Quirks {
+    /// Model-id prefixes whose `max_tokens` is sent as `max_completion_tokens`
+    /// (litellm's o-series and gpt-5 configs: those models reject `max_tokens`).
+    pub max_completion_tokens_models: &'static [&'static str],
+    /// The field `seed` is sent as (Mistral: `random_seed`).
+    pub seed_field: Option<&'static str>,
+    /// What `tool_choice: "required"` is sent as (Mistral: `"any"`).
+    pub tool_choice_required: Option<&'static str>,
+    /// Tool-call ids must be exactly this many ASCII alphanumerics (Mistral: 9);
+    /// other ids are remapped by [`short_id`], the same way every time.
+    pub tool_call_id_len: Option<usize>,
+    /// Parameters removed when the caller sets `drop_params`.
+    pub drop_rules: &'static [DropRule],
+    /// Headers sent unless `extra_headers` overrides them:
+    /// (header, env var holding the value, value when the env var is unset).
+    pub default_headers: &'static [(&'static str, &'static str, &'static str)],
+    /// The message / delta field a provider puts reasoning text in, returned
+    /// as litellm's `reasoning_content` (OpenRouter: `reasoning`).
+    pub reasoning_field: Option<&'static str>,
+    /// The most inputs one embeddings request may carry.
+    pub embedding_batch: Option<usize>,
+}
+
+/// Parameters a family of models rejects.
+pub struct DropRule {
+    /// The rule applies when the model id contains one of these.
+    pub models: &'static [&'static str],
+    pub params: &'static [&'static str],
+}
+
+impl Quirks {
+    /// OpenAI's own behaviour: nothing to rewrite.
+    pub const NONE: Quirks = Quirks {
+        max_completion_tokens_models: &[],
+        seed_field: None,
+        tool_choice_required: None,
+        tool_call_id_len: None,
+        drop_rules: &[],
+        default_headers: &[],
+        reasoning_field: None,
+        embedding_batch: None,
+    };
+}
+
+/// Any OpenAI-compatible server (Groq, DeepSeek, Together, vLLM, LM Studio, llama.cpp).
+pub const COMPATIBLE: OpenAi = OpenAi {
+    quirks: Quirks::NONE,
+};
+
+/// api.openai.com: o-series and gpt-5 models take `max_completion_tokens`.
+pub const OPENAI: OpenAi = OpenAi {
+    quirks: Quirks {
+        max_completion_tokens_models: &["o1", "o3", "o4", "gpt-5"],
+        ..Quirks::NONE
+    },
+};
+
+/// Mistral (docs.mistral.ai/api): `random_seed`, `tool_choice: "any"`,
+/// 9-character tool-call ids. The embeddings batch limit is not documented;
+/// the API rejects large batches with "Too many inputs in request, split into
+/// more batches" (observed at 257 inputs) and also caps tokens per request, so
+/// we send at most 128 inputs per request.
+pub const MISTRAL: OpenAi = OpenAi {
+    quirks: Quirks {
+        seed_field: Some("random_seed"),
+        tool_choice_required: Some("any"),
+        tool_call_id_len: Some(9),
+        embedding_batch: Some(128),
+        ..Quirks::NONE
+    },
+};
+
+/// xAI: with `drop_params`, litellm's `XAIChatConfig` rule — grok-3-mini,
+/// grok-4 and grok-code-fast reject `stop`; grok-4 and grok-code-fast reject
+/// `frequency_penalty`. `reasoning_content` passes through as sent.
+pub const XAI: OpenAi = OpenAi {
+    quirks: Quirks {
+        drop_rules: &[
+            DropRule {
+                models: &["grok-3-mini", "grok-4", "grok-code-fast"],
+                params: &["stop"],
+            },
+            DropRule {
+                models: &["grok-4", "grok-code-fast"],
+                params: &["frequency_penalty"],
+            },
+        ],
+        ..Quirks::NONE
+    },
+};
+
+/// OpenRouter (openrouter.ai/docs): app attribution headers with litellm's
+/// env vars and defaults, and `reasoning` returned as `reasoning_content`.
+/// Its own parameters (`transforms`, `models`, `route`, `provider`) pass
+/// through in the body.
+pub const OPENROUTER: OpenAi = OpenAi {
+    quirks: Quirks {
+        default_headers: &[
+            ("http-referer", "OR_SITE_URL", "https://litellm.ai"),
+            ("x-title", "OR_APP_NAME", "liteLLM"),
+        ],
+        reasoning_field: Some("reasoning"),
+        ..Quirks::NONE
+    },
+};
 
 impl Provider for OpenAi {
     fn request(
@@ -25,24 +138,48 @@ impl Provider for OpenAi {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error> {
-        let path = match endpoint {
-            Endpoint::Chat => "/chat/completions",
-            Endpoint::Embedding => "/embeddings",
+        let (path, body) = match endpoint {
+            Endpoint::Chat => (
+                "/chat/completions",
+                self.quirks
+                    .chat_body(target.model, body, target.drop_params)?,
+            ),
+            Endpoint::Embedding => ("/embeddings", body),
         };
         let url = format!("{}{path}", target.base.trim_end_matches('/'));
         let mut req = HttpRequest::post_json(url, Bytes::from(body));
         if let Some(key) = target.api_key {
             req.bearer(key)?;
         }
+        for (name, var, default) in self.quirks.default_headers {
+            let value = std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| (*default).to_owned());
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                Error::new(
+                    Kind::BadRequest,
+                    format!("{var} is not a valid HTTP header value"),
+                )
+            })?;
+            req.headers.insert(HeaderName::from_static(name), value);
+        }
         Ok(req)
     }
 
-    fn response(&self, _endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+    fn embedding_batch_size(&self) -> Option<usize> {
+        self.quirks.embedding_batch
+    }
+
+    fn response(&self, endpoint: Endpoint, _model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::new(Kind::Api, "the provider returned an empty body"));
         }
         match serde_json::from_slice::<ErrorProbe>(&body) {
-            Ok(ErrorProbe { error: None }) => Ok(body),
+            Ok(ErrorProbe { error: None }) => match (endpoint, self.quirks.reasoning_field) {
+                (Endpoint::Chat, Some(field)) => rename_reasoning(body, field, "message"),
+                _ => Ok(body),
+            },
             Ok(ErrorProbe { error: Some(err) }) => Err(error_object(200, &err, &body)),
             Err(e) => Err(Error::new(
                 Kind::Api,
@@ -52,7 +189,10 @@ impl Provider for OpenAi {
     }
 
     fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(ChunkDecoder::default())
+        Box::new(ChunkDecoder {
+            reasoning_field: self.quirks.reasoning_field,
+            ..ChunkDecoder::default()
+        })
     }
 
     fn error(&self, status: u16, body: &[u8]) -> Error {
@@ -69,6 +209,162 @@ impl Provider for OpenAi {
             }
         }
     }
+}
+
+impl Quirks {
+    /// Whether any request quirk could change a chat body for `model`.
+    fn rewrites(&self, model: &str, drop_params: bool) -> bool {
+        self.seed_field.is_some()
+            || self.tool_choice_required.is_some()
+            || self.tool_call_id_len.is_some()
+            || self.takes_max_completion_tokens(model)
+            || (drop_params && self.drops(model).next().is_some())
+    }
+
+    fn takes_max_completion_tokens(&self, model: &str) -> bool {
+        let id = model.rsplit('/').next().unwrap_or(model);
+        self.max_completion_tokens_models
+            .iter()
+            .any(|p| id.starts_with(p))
+    }
+
+    /// The parameters `drop_params` removes for `model`.
+    fn drops<'a>(&'a self, model: &'a str) -> impl Iterator<Item = &'static str> + 'a {
+        self.drop_rules
+            .iter()
+            .filter(move |r| r.models.iter().any(|m| model.contains(m)))
+            .flat_map(|r| r.params.iter().copied())
+    }
+
+    /// The chat body with this provider's rewrites applied (the same bytes
+    /// when none applies).
+    fn chat_body(&self, model: &str, body: Vec<u8>, drop_params: bool) -> Result<Vec<u8>, Error> {
+        if !self.rewrites(model, drop_params) {
+            return Ok(body);
+        }
+        let mut req: Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
+            Error::new(
+                Kind::BadRequest,
+                format!("the request body is not a JSON object ({e})"),
+            )
+        })?;
+        if self.takes_max_completion_tokens(model) {
+            if let Some(v) = req.remove("max_tokens") {
+                req.entry("max_completion_tokens").or_insert(v);
+            }
+        }
+        if let Some(field) = self.seed_field {
+            if let Some(v) = req.remove("seed") {
+                req.entry(field).or_insert(v);
+            }
+        }
+        if let Some(value) = self.tool_choice_required {
+            if let Some(choice) = req.get_mut("tool_choice") {
+                if choice.as_str() == Some("required") {
+                    *choice = Value::from(value);
+                }
+            }
+        }
+        if let Some(len) = self.tool_call_id_len {
+            remap_tool_call_ids(&mut req, len);
+        }
+        if drop_params {
+            for param in self.drops(model) {
+                req.remove(param);
+            }
+        }
+        serde_json::to_vec(&req).map_err(|e| Error::new(Kind::BadRequest, e.to_string()))
+    }
+}
+
+/// Rewrite every tool-call id in the history (assistant `tool_calls[].id`
+/// and tool messages' `tool_call_id`) to a `len`-character id the provider
+/// accepts. The mapping is a pure function of the id, so an assistant call
+/// and the tool result answering it stay paired across calls and providers.
+fn remap_tool_call_ids(req: &mut Map<String, Value>, len: usize) {
+    let Some(Value::Array(messages)) = req.get_mut("messages") else {
+        return;
+    };
+    let fix = |v: &mut Value| {
+        if let Some(id) = v.as_str() {
+            let short = short_id(id, len);
+            if short != id {
+                *v = Value::String(short);
+            }
+        }
+    };
+    for m in messages.iter_mut() {
+        if let Some(v) = m.get_mut("tool_call_id") {
+            fix(v);
+        }
+        if let Some(Value::Array(calls)) = m.get_mut("tool_calls") {
+            for call in calls.iter_mut() {
+                if let Some(v) = call.get_mut("id") {
+                    fix(v);
+                }
+            }
+        }
+    }
+}
+
+/// `id` itself when it is already `len` ASCII alphanumerics, else `len`
+/// base-62 digits of its FNV-1a hash (62^9 ≈ 1.4e16 ids for Mistral's 9).
+pub fn short_id(id: &str, len: usize) -> String {
+    if id.len() == len && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return id.to_owned();
+    }
+    const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut h = fnv1a(id.as_bytes());
+    (0..len)
+        .map(|_| {
+            let d = DIGITS[(h % 62) as usize] as char;
+            h /= 62;
+            d
+        })
+        .collect()
+}
+
+/// 64-bit FNV-1a: a small, stable, non-cryptographic hash.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Move `choices[].{container}.{field}` to `reasoning_content` (litellm's
+/// name), in a whole response (`message`) or a stream chunk (`delta`).
+fn rename_reasoning(body: Vec<u8>, field: &str, container: &str) -> Result<Vec<u8>, Error> {
+    if !contains(&body, format!("\"{field}\"").as_bytes()) {
+        return Ok(body);
+    }
+    let mut doc: Value = serde_json::from_slice(&body).map_err(|e| {
+        Error::new(
+            Kind::Api,
+            format!("the provider returned a body that is not valid JSON ({e})"),
+        )
+    })?;
+    let mut changed = false;
+    if let Some(Value::Array(choices)) = doc.get_mut("choices") {
+        for choice in choices.iter_mut() {
+            let Some(Value::Object(m)) = choice.get_mut(container) else {
+                continue;
+            };
+            if let Some(v) = m.remove(field) {
+                changed = true;
+                if v.is_string() {
+                    m.entry("reasoning_content").or_insert(v);
+                }
+            }
+        }
+    }
+    if !changed {
+        return Ok(body);
+    }
+    serde_json::to_vec(&doc).map_err(|e| Error::new(Kind::Api, e.to_string()))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Only the top-level `error` member; the rest of the document is skipped.
@@ -109,6 +405,8 @@ fn error_object(status: u16, err: &Value, body: &[u8]) -> Error {
 struct ChunkDecoder {
     sse: sse::Decoder,
     done: bool,
+    /// [`Quirks::reasoning_field`].
+    reasoning_field: Option<&'static str>,
 }
 
 impl ChunkDecoder {
@@ -128,14 +426,21 @@ impl ChunkDecoder {
                     Ok(ErrorProbe { error: Some(err) }) => {
                         return Err(error_object(200, &err, data.as_bytes()))
                     }
-                    Ok(_) => out.push(ev.data.into_bytes()),
+                    Ok(_) => out.push(self.shape(ev.data.into_bytes())?),
                     Err(e) => return Err(bad_chunk(data, &e)),
                 }
             } else {
-                out.push(ev.data.into_bytes());
+                out.push(self.shape(ev.data.into_bytes())?);
             }
         }
         Ok(out)
+    }
+
+    fn shape(&self, data: Vec<u8>) -> Result<Vec<u8>, Error> {
+        match self.reasoning_field {
+            Some(field) => rename_reasoning(data, field, "delta"),
+            None => Ok(data),
+        }
     }
 }
 
@@ -173,12 +478,15 @@ mod tests {
             base: "http://h/v1/",
             api_key: Some("sk-x"),
             model: "gpt-4o",
+            drop_params: false,
         };
-        let r = OpenAi.request(Endpoint::Chat, &t, b"{}".to_vec()).unwrap();
+        let r = COMPATIBLE
+            .request(Endpoint::Chat, &t, b"{}".to_vec())
+            .unwrap();
         assert_eq!(r.url, "http://h/v1/chat/completions");
         assert_eq!(r.headers["authorization"], "Bearer sk-x");
         assert!(r.headers["authorization"].is_sensitive());
-        let r = OpenAi
+        let r = COMPATIBLE
             .request(Endpoint::Embedding, &t, b"{}".to_vec())
             .unwrap();
         assert_eq!(r.url, "http://h/v1/embeddings");
@@ -188,21 +496,24 @@ mod tests {
     fn errors_map_by_status_and_code() {
         // platform.openai.com/docs/guides/error-codes
         let body = br#"{"error":{"message":"This model's maximum context length is 8192 tokens","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}"#;
-        let e = OpenAi.error(400, body);
+        let e = COMPATIBLE.error(400, body);
         assert_eq!((e.kind, e.status), (Kind::ContextWindowExceeded, Some(400)));
         assert!(e.message.starts_with("This model's maximum context length"));
         // llama.cpp's llama-server
         let body = br#"{"error":{"code":400,"message":"request (9000 tokens) exceeds the available context size (4096 tokens)","type":"exceed_context_size_error"}}"#;
-        assert_eq!(OpenAi.error(400, body).kind, Kind::ContextWindowExceeded);
+        assert_eq!(
+            COMPATIBLE.error(400, body).kind,
+            Kind::ContextWindowExceeded
+        );
         let body = br#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}"#;
-        assert_eq!(OpenAi.error(401, body).kind, Kind::Authentication);
-        let e = OpenAi.error(502, b"<html>bad gateway</html>");
+        assert_eq!(COMPATIBLE.error(401, body).kind, Kind::Authentication);
+        let e = COMPATIBLE.error(502, b"<html>bad gateway</html>");
         assert_eq!(
             (e.kind, e.message.as_str()),
             (Kind::BadGateway, "<html>bad gateway</html>")
         );
         assert_eq!(
-            OpenAi.error(503, b"").message,
+            COMPATIBLE.error(503, b"").message,
             "HTTP 503 with an empty body"
         );
     }
@@ -210,24 +521,30 @@ mod tests {
     #[test]
     fn success_bodies_pass_through_and_embedded_errors_raise() {
         let ok = br#"{"id":"x","choices":[]}"#.to_vec();
-        assert_eq!(OpenAi.response(Endpoint::Chat, ok.clone()).unwrap(), ok);
-        let e = OpenAi
+        assert_eq!(
+            COMPATIBLE
+                .response(Endpoint::Chat, "m", ok.clone())
+                .unwrap(),
+            ok
+        );
+        let e = COMPATIBLE
             .response(
                 Endpoint::Chat,
+                "m",
                 br#"{"error":{"message":"overloaded","code":503}}"#.to_vec(),
             )
             .unwrap_err();
         assert_eq!((e.kind, e.status), (Kind::ServiceUnavailable, Some(503)));
         assert_eq!(
-            OpenAi
-                .response(Endpoint::Chat, b"{\"id\":".to_vec())
+            COMPATIBLE
+                .response(Endpoint::Chat, "m", b"{\"id\":".to_vec())
                 .unwrap_err()
                 .kind,
             Kind::Api
         );
         assert_eq!(
-            OpenAi
-                .response(Endpoint::Chat, b" ".to_vec())
+            COMPATIBLE
+                .response(Endpoint::Chat, "m", b" ".to_vec())
                 .unwrap_err()
                 .kind,
             Kind::Api
@@ -236,7 +553,7 @@ mod tests {
 
     #[test]
     fn stream_yields_chunks_until_done_and_raises_on_error_events() {
-        let mut d = OpenAi.stream_decoder();
+        let mut d = COMPATIBLE.stream_decoder();
         let out = d
             .feed(b": keepalive\n\ndata: {\"a\":1}\n\ndata: {\"b\":\"no \\\"error\\\" here\"}\n\ndata: [DONE]\n\ndata: {\"late\":1}\n\n")
             .unwrap();
@@ -249,11 +566,136 @@ mod tests {
         );
         assert!(d.done());
 
-        let mut d = OpenAi.stream_decoder();
+        let mut d = COMPATIBLE.stream_decoder();
         assert_eq!(d.feed(b"data: {\"a\":1}\n\n").unwrap().len(), 1);
         let e = d
             .feed(b"data: {\"error\":{\"message\":\"upstream died\",\"code\":502}}\n\n")
             .unwrap_err();
         assert_eq!((e.status, e.message.as_str()), (Some(502), "upstream died"));
+    }
+
+    fn target(model: &str) -> Target<'_> {
+        Target {
+            base: "http://h/v1",
+            api_key: None,
+            model,
+            drop_params: false,
+        }
+    }
+
+    fn sent(adapter: &OpenAi, model: &str, body: Value, drop_params: bool) -> Value {
+        let t = Target {
+            drop_params,
+            ..target(model)
+        };
+        let r = adapter
+            .request(Endpoint::Chat, &t, serde_json::to_vec(&body).unwrap())
+            .unwrap();
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    #[test]
+    fn bodies_without_an_applicable_quirk_are_sent_byte_for_byte() {
+        let raw = br#"{"model":"gpt-4o",  "max_tokens":5,"seed":1}"#.to_vec();
+        for (adapter, model) in [(&OPENAI, "gpt-4o"), (&COMPATIBLE, "o3"), (&XAI, "grok-4")] {
+            let r = adapter
+                .request(Endpoint::Chat, &target(model), raw.clone())
+                .unwrap();
+            assert_eq!(r.body.as_ref(), raw.as_slice(), "{model}");
+        }
+    }
+
+    #[test]
+    fn openai_reasoning_models_take_max_completion_tokens() {
+        let body = serde_json::json!({"model": "o3-mini", "max_tokens": 5});
+        let out = sent(&OPENAI, "o3-mini", body, false);
+        assert_eq!(
+            out,
+            serde_json::json!({"model": "o3-mini", "max_completion_tokens": 5})
+        );
+        let body = serde_json::json!({"max_tokens": 5, "max_completion_tokens": 7});
+        let out = sent(&OPENAI, "gpt-5", body, false);
+        assert_eq!(out, serde_json::json!({"max_completion_tokens": 7}));
+    }
+
+    #[test]
+    fn mistral_seed_tool_choice_and_ids() {
+        // docs.mistral.ai/api: random_seed, tool_choice "any", 9-char ids
+        let body = serde_json::json!({
+            "seed": 3,
+            "tool_choice": "required",
+            "messages": [
+                {"role": "assistant", "tool_calls": [{"id": "call_0123456789", "function": {"name": "f", "arguments": "{}"}}]},
+                {"role": "tool", "tool_call_id": "call_0123456789", "content": "x"},
+                {"role": "tool", "tool_call_id": "Ab3dE6g8Z", "content": "y"},
+            ],
+        });
+        let out = sent(&MISTRAL, "mistral-small", body, false);
+        assert_eq!(out["random_seed"], 3);
+        assert!(out.get("seed").is_none());
+        assert_eq!(out["tool_choice"], "any");
+        let id = out["messages"][0]["tool_calls"][0]["id"].as_str().unwrap();
+        assert_eq!(id, short_id("call_0123456789", 9));
+        assert!(id.len() == 9 && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_eq!(out["messages"][1]["tool_call_id"], id);
+        assert_eq!(out["messages"][2]["tool_call_id"], "Ab3dE6g8Z");
+        assert_ne!(short_id("call_a", 9), short_id("call_b", 9));
+        assert_eq!(MISTRAL.embedding_batch_size(), Some(128));
+        assert_eq!(OPENAI.embedding_batch_size(), None);
+    }
+
+    #[test]
+    fn xai_drops_only_with_drop_params_and_only_for_listed_models() {
+        let body = serde_json::json!({"stop": ["x"], "frequency_penalty": 1, "temperature": 0});
+        let kept = sent(&XAI, "grok-4", body.clone(), false);
+        assert_eq!(kept, body);
+        let out = sent(&XAI, "grok-4-0709", body.clone(), true);
+        assert_eq!(out, serde_json::json!({"temperature": 0}));
+        let out = sent(&XAI, "grok-3-mini-fast", body.clone(), true);
+        assert_eq!(
+            out,
+            serde_json::json!({"frequency_penalty": 1, "temperature": 0})
+        );
+        assert_eq!(sent(&XAI, "grok-3", body.clone(), true), body);
+    }
+
+    #[test]
+    fn openrouter_headers_and_reasoning() {
+        let r = OPENROUTER
+            .request(Endpoint::Chat, &target("x/y"), b"{}".to_vec())
+            .unwrap();
+        assert!(r.headers.contains_key("http-referer") && r.headers.contains_key("x-title"));
+        let body = br#"{"choices":[{"index":0,"message":{"role":"assistant","content":"a","reasoning":"r"}}]}"#;
+        let out: Value = serde_json::from_slice(
+            &OPENROUTER
+                .response(Endpoint::Chat, "m", body.to_vec())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            out["choices"][0]["message"],
+            serde_json::json!({"role": "assistant", "content": "a", "reasoning_content": "r"})
+        );
+        let mut d = OPENROUTER.stream_decoder();
+        let out = d
+            .feed(b": OPENROUTER PROCESSING\n\ndata: {\"choices\":[{\"delta\":{\"reasoning\":\"t\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"c\",\"reasoning\":null}}]}\n\n")
+            .unwrap();
+        let out: Vec<Value> = out
+            .iter()
+            .map(|c| serde_json::from_slice(c).unwrap())
+            .collect();
+        assert_eq!(
+            out[0]["choices"][0]["delta"],
+            serde_json::json!({"reasoning_content": "t"})
+        );
+        assert_eq!(
+            out[1]["choices"][0]["delta"],
+            serde_json::json!({"content": "c"})
+        );
+        // Without the quirk the field is left alone.
+        let plain = COMPATIBLE
+            .response(Endpoint::Chat, "m", body.to_vec())
+            .unwrap();
+        assert_eq!(plain, body.to_vec());
     }
 }
