@@ -219,6 +219,10 @@ mod tests {
         )
         .redact(Some("sk-secret-123"));
         assert!(!e.message.contains("sk-secret-123"));
-        assert!(!e.body.as_deref().unwrap_or_default().contains("sk-secret-123"));
+        assert!(!e
+            .body
+            .as_deref()
+            .unwrap_or_default()
+            .contains("sk-secret-123"));
     }
 }
