@@ -58,6 +58,7 @@ xai_key: Optional[str] = None
 groq_key: Optional[str] = None
 openrouter_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
+anthropic_key: Optional[str] = None
 #: Retries per call when the call does not say (``None``: 2, the openai SDK's default).
 num_retries: Optional[int] = None
 #: Seconds a call may take when the call does not say.
