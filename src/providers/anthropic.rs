@@ -1474,6 +1474,35 @@ mod tests {
     }
 
     #[test]
+    fn file_ids_and_cache_control_on_tool_blocks() {
+        let part = |file: Value| {
+            let b = body(json!({"messages": [{"role": "user", "content": [
+                {"type": "file", "file": file}]}]}));
+            b["messages"][0]["content"][0].clone()
+        };
+        assert_eq!(
+            part(json!({"file_id": "https://x.test/a.pdf"})),
+            json!({"type": "document", "source": {"type": "url", "url": "https://x.test/a.pdf"}})
+        );
+        assert_eq!(
+            part(json!({"file_id": "file_1", "format": "image/png"})),
+            json!({"type": "image", "source": {"type": "file", "file_id": "file_1"}})
+        );
+        assert_eq!(
+            part(json!({"file_id": "file_2"})),
+            json!({"type": "container_upload", "file_id": "file_2"})
+        );
+        let cc = json!({"type": "ephemeral"});
+        let b = body(json!({"messages": [
+            {"role": "user", "content": "x"},
+            {"role": "assistant", "tool_calls": [{"id": "t1", "type": "function",
+                "cache_control": cc, "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "t1", "content": "r", "cache_control": cc}]}));
+        assert_eq!(b["messages"][1]["content"][0]["cache_control"], cc);
+        assert_eq!(b["messages"][2]["content"][0]["cache_control"], cc);
+    }
+
+    #[test]
     fn response_format_becomes_a_forced_json_tool() {
         let schema = json!({"type": "object", "properties": {"ok": {"type": "boolean"}},
             "required": ["ok"]});
