@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Optional
@@ -39,10 +40,13 @@ class LlamaServer:
     """``with LlamaServer() as srv:`` starts a server; ``srv.url`` is its ``api_base``.
 
     ``embeddings=True`` starts an embeddings-only server (mean pooling), as
-    llama-server serves either chat or embeddings, not both.
+    llama-server serves either chat or embeddings, not both. ``extra_args``
+    are appended to the command line (e.g. ``["--logit-bias", "276+50"]``).
+    ``srv.root`` is the URL without ``/v1`` (the Anthropic adapter's ``api_base``:
+    llama-server also speaks Anthropic's ``/v1/messages``).
     """
 
-    def __init__(self, embeddings: bool = False) -> None:
+    def __init__(self, embeddings: bool = False, extra_args: Sequence[str] = ()) -> None:
         root = cache_dir()
         self.binary = root / "build" / "bin" / "llama-server"
         self.model = root / "tiny.gguf"
@@ -52,8 +56,10 @@ class LlamaServer:
                 "`bash tests/e2e/llama_server.sh build && bash tests/e2e/llama_server.sh model`"
             )
         self.embeddings = embeddings
+        self.extra_args = list(extra_args)
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.root = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.root}/v1"
         self._proc: Optional[subprocess.Popen[bytes]] = None
 
     def __enter__(self) -> LlamaServer:
@@ -76,6 +82,7 @@ class LlamaServer:
                 "tiny",
                 "--offline",
                 *mode,
+                *self.extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -20,7 +20,23 @@ def srv() -> Iterator[FakeOpenAI]:
 @pytest.fixture(autouse=True)
 def _clean_config(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees another's module globals or a provider env var from the machine."""
-    for name in ("api_key", "api_base", "headers", "openai_key", "num_retries", "openrouter_key"):
+    for name in (
+        "api_key",
+        "api_base",
+        "headers",
+        "openai_key",
+        "num_retries",
+        "openrouter_key",
+        "anthropic_key",
+    ):
         monkeypatch.setattr(litellm, name, None)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENROUTER_API_KEY"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_API_BASE",
+        "OPENROUTER_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_API_BASE",
+        "ANTHROPIC_BASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)

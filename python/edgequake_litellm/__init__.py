@@ -62,6 +62,7 @@ ollama_key: Optional[str] = None
 togetherai_api_key: Optional[str] = None
 #: Google AI Studio key for ``gemini/`` models (else ``GEMINI_API_KEY`` / ``GOOGLE_API_KEY``).
 gemini_key: Optional[str] = None
+anthropic_key: Optional[str] = None
 #: Retries per call when the call does not say (``None``: 2, the openai SDK's default).
 num_retries: Optional[int] = None
 #: Seconds a call may take when the call does not say.

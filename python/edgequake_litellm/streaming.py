@@ -152,4 +152,5 @@ def _empty(choice: StreamingChoices) -> bool:
         and not d.tool_calls
         and d.function_call is None
         and not getattr(d, "reasoning_content", None)
+        and not getattr(d, "thinking_blocks", None)
     )

@@ -54,7 +54,10 @@ def stream_chunk_builder(
     """Rebuild the whole ``ModelResponse`` from streamed chunks, as litellm's function does.
 
     Content, reasoning content and tool-call fragments are concatenated per
-    choice index (tool calls merged by their ``index``); ``finish_reason`` is
+    choice index (tool calls merged by their ``index``); ``thinking_blocks``
+    fragments (Anthropic: thinking text, then the block's ``signature``; or a
+    whole ``redacted_thinking`` block) are joined into whole blocks in the
+    order they arrived; ``finish_reason`` is
     the last one sent (``"stop"`` if none); ``id``, ``created``, ``model`` and
     ``system_fingerprint`` come from the first chunk. Usage is the usage a
     chunk carried (``stream_options={"include_usage": True}``); without one it
@@ -68,6 +71,7 @@ def stream_chunk_builder(
     first = chunks[0]
     texts: dict[int, list[str]] = {}
     reasoning: dict[int, list[str]] = {}
+    thinking: dict[int, list[dict[str, Any]]] = {}
     finish: dict[int, str] = {}
     tools: dict[int, dict[int, dict[str, Any]]] = {}
     usage: Optional[Usage] = None
@@ -82,6 +86,8 @@ def stream_chunk_builder(
             r = getattr(c.delta, "reasoning_content", None)
             if r:
                 reasoning.setdefault(i, []).append(r)
+            for block in getattr(c.delta, "thinking_blocks", None) or []:
+                _add_thinking(thinking.setdefault(i, []), block)
             if c.finish_reason:
                 finish[i] = c.finish_reason
             for tc in c.delta.tool_calls or []:
@@ -105,6 +111,8 @@ def stream_chunk_builder(
         extra: dict[str, Any] = (
             {"reasoning_content": "".join(reasoning[i])} if i in reasoning else {}
         )
+        if i in thinking:
+            extra["thinking_blocks"] = thinking[i]
         message = Message(content=content, tool_calls=calls or None, **extra)
         choices.append(Choices(index=i, finish_reason=finish.get(i, "stop"), message=message))
     if usage is None:
@@ -125,6 +133,26 @@ def stream_chunk_builder(
         choices=choices,
         usage=usage,
     )
+
+
+def _add_thinking(blocks: list[dict[str, Any]], piece: Any) -> None:
+    """Fold one streamed ``thinking_blocks`` fragment into ``blocks``.
+
+    A thinking fragment extends the last thinking block until that block got
+    its signature (Anthropic sends the signature last); other blocks
+    (``redacted_thinking``) arrive whole.
+    """
+    piece = piece.model_dump() if hasattr(piece, "model_dump") else dict(piece)
+    if piece.get("type") != "thinking":
+        blocks.append(piece)
+        return
+    last = blocks[-1] if blocks else None
+    if last is None or last.get("type") != "thinking" or last.get("signature"):
+        last = {"type": "thinking", "thinking": ""}
+        blocks.append(last)
+    last["thinking"] += piece.get("thinking") or ""
+    if piece.get("signature"):
+        last["signature"] = last.get("signature", "") + piece["signature"]
 
 
 def _message_text(m: Any) -> str:

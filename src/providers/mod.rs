@@ -4,6 +4,7 @@
 //! Prefixes, env var names and default bases follow litellm's provider docs
 //! (docs.litellm.ai/docs/providers/*) and `litellm.get_llm_provider`.
 
+pub mod anthropic;
 pub mod batch;
 pub mod gemini;
 pub mod ollama;
@@ -201,6 +202,15 @@ static SPECS: &[Spec] = &[
         key_required: true,
         adapter: &gemini::Gemini,
     },
+    Spec {
+        name: "anthropic",
+        default_base: "https://api.anthropic.com",
+        key_env: &["ANTHROPIC_API_KEY"],
+        base_env: &["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"],
+        key_globals: &["anthropic_key"],
+        key_required: true,
+        adapter: &anthropic::Anthropic,
+    },
 ];
 
 /// Bare model names litellm sends to OpenAI without a prefix.
@@ -239,6 +249,11 @@ pub fn route<'m>(model: &'m str, custom: Option<&str>) -> Result<(&'static Spec,
         }
     } else if OPENAI_BARE_PREFIXES.iter().any(|p| model.starts_with(p)) {
         return Ok((&SPECS[0], model));
+    } else if model.starts_with("claude-") {
+        // litellm routes bare Claude model names to Anthropic.
+        if let Some(s) = spec("anthropic") {
+            return Ok((s, model));
+        }
     }
     Err(unknown(model, None))
 }
@@ -279,6 +294,10 @@ mod tests {
         assert_eq!((s.name, id), ("hosted_vllm", "tiny"));
         let (s, id) = route("groq/llama3", Some("groq")).unwrap();
         assert_eq!((s.name, id), ("groq", "llama3"));
+        let (s, id) = route("claude-3-5-haiku-latest", None).unwrap();
+        assert_eq!((s.name, id), ("anthropic", "claude-3-5-haiku-latest"));
+        let (s, id) = route("anthropic/claude-sonnet-4-5", None).unwrap();
+        assert_eq!((s.name, id), ("anthropic", "claude-sonnet-4-5"));
     }
 
     #[test]
