@@ -233,9 +233,9 @@ def test_connections_are_pooled_across_calls(srv: FakeOpenAI) -> None:
     for _ in range(50):
         litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k")
     # hyper hands a connection back to the pool from its connection task, just after the
-    # caller has the body; a call made at that instant may open a second connection, after
-    # which one of the two is always idle. Without pooling this would be 50.
-    assert srv.connections <= 2
+    # caller has the body; a call made at that instant may open another connection (once or
+    # twice, more on a loaded machine), after which one is always idle. Without pooling: 50.
+    assert srv.connections <= 5
 
 
 def test_sys_modules_alias_serves_litellm_imports() -> None:
