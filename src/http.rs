@@ -21,6 +21,68 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(8);
 
+/// TLS verification for a call (litellm's `ssl_verify`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, pyo3::FromPyObject)]
+pub enum Verify {
+    /// `True`: the system trust store (`SSL_CERT_FILE` when set); `False`: none.
+    Flag(bool),
+    /// A path to a PEM bundle of CA certificates trusted besides the system's.
+    CaFile(String),
+}
+
+/// Build a pooled client. Redirects are followed (up to 10) only within the
+/// same origin: a redirect to another host or port is not followed, so no
+/// credential header (`Authorization`, `x-api-key`, `x-goog-api-key`, ...)
+/// ever reaches a host the caller did not name. Proxies come from
+/// `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`; the trust store is read
+/// once, here.
+pub fn client(verify: &Verify) -> Result<reqwest::Client, Error> {
+    let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+        let prev = attempt.previous().last();
+        let same = prev.is_some_and(|p| {
+            p.scheme() == attempt.url().scheme()
+                && p.host_str() == attempt.url().host_str()
+                && p.port_or_known_default() == attempt.url().port_or_known_default()
+        });
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else if same {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    });
+    let mut builder = reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(1024)
+        .tcp_nodelay(true)
+        .redirect(same_origin);
+    match verify {
+        Verify::Flag(true) => {}
+        Verify::Flag(false) => builder = builder.danger_accept_invalid_certs(true),
+        Verify::CaFile(path) => {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::new(
+                    Kind::BadRequest,
+                    format!("ssl_verify: cannot read {path:?}: {e}"),
+                )
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                Error::new(
+                    Kind::BadRequest,
+                    format!("ssl_verify: {path:?} is not a PEM bundle: {e}"),
+                )
+            })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| Error::new(Kind::Api, format!("cannot build the HTTP client: {e}")))
+}
+
 /// A request ready to send: built by a provider adapter.
 #[derive(Debug, Clone)]
 pub struct HttpRequest {
@@ -128,6 +190,23 @@ async fn attempt(
         return Ok(resp);
     }
     let status = resp.status().as_u16();
+    if resp.status().is_redirection() {
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("?")
+            .to_owned();
+        return Err(Error::http(
+            Kind::Api,
+            status,
+            format!(
+                "the server redirected to {location}, another host: only same-origin redirects \
+                 are followed, so credentials never leave the host you named"
+            ),
+            b"",
+        ));
+    }
     let retry_after = retry_after(resp.headers());
     let body = within(deadline, resp.bytes()).await?.unwrap_or_default();
     let mut e = map_error(status, &body);

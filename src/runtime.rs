@@ -8,6 +8,7 @@
 //! Async calls are asyncio awaitables through `pyo3-async-runtimes`, spawned on
 //! the same runtime; cancelling the asyncio task drops the Rust future.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -18,16 +19,39 @@ use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as AsyncRuntim
 use pyo3_async_runtimes::TaskLocals;
 
 use crate::error::{Error, Kind};
+use crate::http::{self, Verify};
 use crate::shutdown;
 
 /// How often a blocked sync call wakes to let Python handle signals.
 const TICK: Duration = Duration::from_millis(20);
 
-/// The runtime and pooled client of one process.
+/// The runtime and pooled clients of one process.
 pub struct Core {
     pid: u32,
     pub runtime: tokio::runtime::Runtime,
-    pub client: reqwest::Client,
+    /// The client of every call with the default `ssl_verify=True`.
+    default_client: reqwest::Client,
+    /// Clients for other `ssl_verify` values, built on first use.
+    other_clients: Mutex<HashMap<Verify, reqwest::Client>>,
+}
+
+impl Core {
+    /// The pooled client for a call's `ssl_verify` setting.
+    pub fn client(&self, verify: &Verify) -> Result<reqwest::Client, Error> {
+        if *verify == Verify::Flag(true) {
+            return Ok(self.default_client.clone());
+        }
+        let mut clients = self
+            .other_clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(c) = clients.get(verify) {
+            return Ok(c.clone());
+        }
+        let c = http::client(verify)?;
+        clients.insert(verify.clone(), c.clone());
+        Ok(c)
+    }
 }
 
 static CORE: Mutex<Option<Arc<Core>>> = Mutex::new(None);
@@ -50,16 +74,11 @@ pub fn core() -> Result<Arc<Core>, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::new(Kind::Api, format!("cannot start the tokio runtime: {e}")))?;
-    let client = reqwest::Client::builder()
-        .pool_idle_timeout(Duration::from_secs(90))
-        .pool_max_idle_per_host(1024)
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|e| Error::new(Kind::Api, format!("cannot build the HTTP client: {e}")))?;
     let core = Arc::new(Core {
         pid,
         runtime,
-        client,
+        default_client: http::client(&Verify::Flag(true))?,
+        other_clients: Mutex::new(HashMap::new()),
     });
     *slot = Some(Arc::clone(&core));
     Ok(core)

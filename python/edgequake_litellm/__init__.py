@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
-from typing import Optional
+from typing import Optional, Union
 
 from . import _alias, _elc_core
 from ._elc_core import __version__
@@ -67,6 +67,8 @@ anthropic_key: Optional[str] = None
 num_retries: Optional[int] = None
 #: Seconds a call may take when the call does not say.
 request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
+#: TLS verification: True (system trust store, or ``SSL_CERT_FILE``), False, or a CA bundle path.
+ssl_verify: Union[bool, str] = True
 #: Drop parameters a provider does not support instead of raising.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
 

@@ -1,7 +1,7 @@
 """Stubs of the native module (``src/``); checked by ``mypy.stubtest``."""
 
 from collections.abc import Awaitable
-from typing import Optional, final
+from typing import Any, Optional, final
 
 __all__ = [
     "ProviderError",
@@ -29,48 +29,12 @@ class Stream:
 def shutdown() -> None: ...
 def route(model: str, custom_llm_provider: Optional[str] = None) -> tuple[str, str, list[str]]: ...
 def call(
-    endpoint_name: str,
-    provider: str,
-    model: str,
-    body: bytes,
-    api_key: Optional[str],
-    api_base: Optional[str],
-    timeout: Optional[float],
-    num_retries: int,
-    headers: Optional[list[tuple[str, str]]],
-    drop_params: bool = False,
+    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
 ) -> bytes: ...
 def acall(
-    endpoint_name: str,
-    provider: str,
-    model: str,
-    body: bytes,
-    api_key: Optional[str],
-    api_base: Optional[str],
-    timeout: Optional[float],
-    num_retries: int,
-    headers: Optional[list[tuple[str, str]]],
-    drop_params: bool = False,
+    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
 ) -> Awaitable[bytes]: ...
-def stream(
-    provider: str,
-    model: str,
-    body: bytes,
-    api_key: Optional[str],
-    api_base: Optional[str],
-    timeout: Optional[float],
-    num_retries: int,
-    headers: Optional[list[tuple[str, str]]],
-    drop_params: bool = False,
-) -> Stream: ...
+def stream(provider: str, model: str, body: bytes, options: dict[str, Any]) -> Stream: ...
 def astream(
-    provider: str,
-    model: str,
-    body: bytes,
-    api_key: Optional[str],
-    api_base: Optional[str],
-    timeout: Optional[float],
-    num_retries: int,
-    headers: Optional[list[tuple[str, str]]],
-    drop_params: bool = False,
+    provider: str, model: str, body: bytes, options: dict[str, Any]
 ) -> Awaitable[Stream]: ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from pydantic import BaseModel
 
@@ -35,6 +35,7 @@ _CALL_OPTIONS = frozenset(
         "extra_headers",
         "headers",
         "drop_params",
+        "ssl_verify",
         "custom_llm_provider",
         "extra_body",
         "stream",
@@ -79,38 +80,29 @@ _LITELLM_INTERNAL = frozenset(
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NativeCall:
     """The resolved arguments of one ``_elc_core`` call."""
 
     provider: str
     model: str
     body: bytes
-    api_key: Optional[str]
-    api_base: Optional[str]
-    timeout: Optional[float]
-    num_retries: int
-    headers: Optional[list[tuple[str, str]]]
-    drop_params: bool = False
-    """litellm's ``drop_params``: the adapter removes parameters the model is
-    known to reject (per call, else ``litellm.drop_params``)."""
+    options: dict[str, Any]
+    """``_elc_core``'s options dict: ``api_key``, ``api_base``, ``timeout``
+    (seconds), ``num_retries``, ``headers``, ``drop_params``, ``ssl_verify``.
+    It holds the API key: never print it."""
+
+    @property
+    def api_base(self) -> Optional[str]:
+        """The ``api_base`` given by the call or ``litellm.api_base``, if any."""
+        base: Optional[str] = self.options["api_base"]
+        return base
 
     def args(self) -> tuple[Any, ...]:
         """Positional arguments after the endpoint name, in ``_elc_core``'s order."""
-        return (
-            self.provider,
-            self.model,
-            self.body,
-            self.api_key,
-            self.api_base,
-            self.timeout,
-            self.num_retries,
-            self.headers,
-            self.drop_params,
-        )
+        return (self.provider, self.model, self.body, self.options)
 
     def __repr__(self) -> str:
-        # Never show the key.
         return (
             f"NativeCall(provider={self.provider!r}, model={self.model!r}, "
             f"api_base={self.api_base!r})"
@@ -227,6 +219,17 @@ def _drop_params(kwargs: dict[str, Any]) -> bool:
     return bool(d)
 
 
+def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
+    v = kwargs.get("ssl_verify")
+    if v is None:
+        v = _config().ssl_verify
+    if isinstance(v, (bool, str)):
+        return v
+    raise bad_request(
+        f"ssl_verify must be True, False or a path to a CA bundle, got {type(v).__name__}"
+    )
+
+
 def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeCall:
     """Resolve provider and options, and serialize ``body`` plus every
     non-option keyword argument (unknown ones pass through, as litellm sends
@@ -259,17 +262,16 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
         raw = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()
     except (TypeError, ValueError) as e:
         raise bad_request(f"the request is not JSON-serializable: {e}", model, provider) from None
-    return NativeCall(
-        provider=provider,
-        model=model_id,
-        body=raw,
-        api_key=api_key,
-        api_base=api_base,
-        timeout=_timeout(kwargs),
-        num_retries=_num_retries(kwargs),
-        headers=_headers(kwargs),
-        drop_params=_drop_params(kwargs),
-    )
+    options = {
+        "api_key": api_key,
+        "api_base": api_base,
+        "timeout": _timeout(kwargs),
+        "num_retries": _num_retries(kwargs),
+        "headers": _headers(kwargs),
+        "drop_params": _drop_params(kwargs),
+        "ssl_verify": _ssl_verify(kwargs),
+    }
+    return NativeCall(provider=provider, model=model_id, body=raw, options=options)
 
 
 def chat(model: Any, messages: Any, kwargs: dict[str, Any], stream: bool) -> NativeCall:

@@ -38,6 +38,10 @@ _OPTIONS_DOC = """
         drop_params: remove parameters the model is known to reject (xAI's
             reasoning models: ``stop``, ``frequency_penalty``) instead of
             sending them; default ``litellm.drop_params``.
+        ssl_verify: ``True`` (system trust store, or ``SSL_CERT_FILE``),
+            ``False`` (no verification), or a path to a PEM CA bundle; default
+            ``litellm.ssl_verify``. Redirects are followed only within the same
+            host, so credentials never reach another host.
         custom_llm_provider: the provider, when ``model`` has no prefix.
     Any other keyword argument is sent in the request body, as litellm does for
     OpenAI-compatible providers; litellm-internal ones (``metadata``,

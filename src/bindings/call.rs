@@ -7,6 +7,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::options::{Options, Verify};
 use super::stream::Item;
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
@@ -28,23 +29,23 @@ pub struct Call {
     num_retries: u32,
     headers: Vec<(String, String)>,
     drop_params: bool,
+    ssl_verify: Verify,
 }
 
 impl Call {
     /// Resolve a call, refusing it before any I/O when the provider is
     /// unknown, the timeout is not a positive number, no base URL can be found,
     /// or the key is missing for a provider's public endpoint.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        provider: &str,
-        model: String,
-        api_key: Option<String>,
-        api_base: Option<String>,
-        timeout: Option<f64>,
-        num_retries: u32,
-        headers: Vec<(String, String)>,
-        drop_params: bool,
-    ) -> Result<Call, Error> {
+    pub fn new(provider: &str, model: String, options: Options) -> Result<Call, Error> {
+        let Options {
+            api_key,
+            api_base,
+            timeout,
+            num_retries,
+            headers,
+            drop_params,
+            ssl_verify,
+        } = options;
         let spec = providers::spec(provider).ok_or_else(|| {
             Error::new(Kind::BadRequest, format!("unknown provider {provider:?}"))
         })?;
@@ -107,8 +108,9 @@ impl Call {
             base,
             timeout,
             num_retries,
-            headers,
+            headers: headers.unwrap_or_default(),
             drop_params,
+            ssl_verify,
         })
     }
 
@@ -153,7 +155,7 @@ impl Call {
     /// several requests, one after another, and their answers merged.
     pub async fn json(self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let run = async {
-            let client = runtime::core()?.client.clone();
+            let client = runtime::core()?.client(&self.ssl_verify)?;
             let deadline = self.deadline();
             let batches = match (endpoint, self.spec.adapter.embedding_batch_size()) {
                 (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
@@ -197,7 +199,7 @@ impl Call {
         body: Vec<u8>,
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
-            let client = runtime::core()?.client.clone();
+            let client = runtime::core()?.client(&self.ssl_verify)?;
             let req = self.build(Endpoint::Chat, body)?;
             http::send(
                 &client,

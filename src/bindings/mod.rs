@@ -2,6 +2,7 @@
 //! bytes plus the call options, and does all I/O with the GIL released.
 
 mod call;
+mod options;
 mod stream;
 
 use pyo3::prelude::*;
@@ -11,6 +12,7 @@ use crate::error::{Error, Kind};
 use crate::providers::{self, Endpoint};
 use crate::runtime;
 use call::Call;
+use options::Options;
 pub use stream::Stream;
 
 /// Response JSON bytes, handed to Python as `bytes`.
@@ -48,145 +50,64 @@ fn endpoint(name: &str) -> Result<Endpoint, Error> {
     }
 }
 
-/// The arguments every call takes, in order:
-/// `(provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params)`.
-macro_rules! call_args {
-    ($provider:ident, $model:ident, $api_key:ident, $api_base:ident, $timeout:ident, $num_retries:ident, $headers:ident, $drop_params:ident) => {
-        Call::new(
-            $provider,
-            $model,
-            $api_key,
-            $api_base,
-            $timeout,
-            $num_retries,
-            $headers.unwrap_or_default(),
-            $drop_params,
-        )
-    };
-}
-
 /// Blocking call: returns the OpenAI-shaped response JSON as `bytes`.
 #[pyfunction]
-#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "call")]
-#[allow(clippy::too_many_arguments)]
 fn py_call(
     py: Python<'_>,
     endpoint_name: &str,
     provider: &str,
     model: String,
     body: Vec<u8>,
-    api_key: Option<String>,
-    api_base: Option<String>,
-    timeout: Option<f64>,
-    num_retries: u32,
-    headers: Option<Vec<(String, String)>>,
-    drop_params: bool,
+    options: Options,
 ) -> PyResult<Body> {
     let ep = endpoint(endpoint_name)?;
-    let c = call_args!(
-        provider,
-        model,
-        api_key,
-        api_base,
-        timeout,
-        num_retries,
-        headers,
-        drop_params
-    )?;
+    let c = Call::new(provider, model, options)?;
     runtime::wait(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Awaitable form of `call`.
 #[pyfunction]
-#[pyo3(signature = (endpoint_name, provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "acall")]
-#[allow(clippy::too_many_arguments)]
 fn py_acall<'py>(
     py: Python<'py>,
     endpoint_name: &str,
     provider: &str,
     model: String,
     body: Vec<u8>,
-    api_key: Option<String>,
-    api_base: Option<String>,
-    timeout: Option<f64>,
-    num_retries: u32,
-    headers: Option<Vec<(String, String)>>,
-    drop_params: bool,
+    options: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
     let ep = endpoint(endpoint_name)?;
-    let c = call_args!(
-        provider,
-        model,
-        api_key,
-        api_base,
-        timeout,
-        num_retries,
-        headers,
-        drop_params
-    )?;
+    let c = Call::new(provider, model, options)?;
     runtime::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Blocking open of a streamed chat call; returns once the provider answered.
 #[pyfunction]
-#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "stream")]
-#[allow(clippy::too_many_arguments)]
 fn py_stream(
     py: Python<'_>,
     provider: &str,
     model: String,
     body: Vec<u8>,
-    api_key: Option<String>,
-    api_base: Option<String>,
-    timeout: Option<f64>,
-    num_retries: u32,
-    headers: Option<Vec<(String, String)>>,
-    drop_params: bool,
+    options: Options,
 ) -> PyResult<Stream> {
-    let c = call_args!(
-        provider,
-        model,
-        api_key,
-        api_base,
-        timeout,
-        num_retries,
-        headers,
-        drop_params
-    )?;
+    let c = Call::new(provider, model, options)?;
     let (rx, task) = runtime::wait(py, c.stream(body))?;
     Ok(Stream::new(rx, task))
 }
 
 /// Awaitable form of `stream`.
 #[pyfunction]
-#[pyo3(signature = (provider, model, body, api_key, api_base, timeout, num_retries, headers, drop_params=false))]
 #[pyo3(name = "astream")]
-#[allow(clippy::too_many_arguments)]
 fn py_astream<'py>(
     py: Python<'py>,
     provider: &str,
     model: String,
     body: Vec<u8>,
-    api_key: Option<String>,
-    api_base: Option<String>,
-    timeout: Option<f64>,
-    num_retries: u32,
-    headers: Option<Vec<(String, String)>>,
-    drop_params: bool,
+    options: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let c = call_args!(
-        provider,
-        model,
-        api_key,
-        api_base,
-        timeout,
-        num_retries,
-        headers,
-        drop_params
-    )?;
+    let c = Call::new(provider, model, options)?;
     runtime::awaitable(py, async move {
         let (rx, task) = c.stream(body).await?;
         Ok(Stream::new(rx, task))

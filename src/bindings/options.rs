@@ -1,0 +1,22 @@
+//! The call options Python passes with every request, as one dict.
+
+use pyo3::prelude::*;
+
+pub use crate::http::Verify;
+
+/// `{"api_key", "api_base", "timeout", "num_retries", "headers",
+/// "drop_params", "ssl_verify"}`, resolved by Python from the per-call
+/// arguments and litellm's module globals (env vars and provider defaults
+/// are applied here, in `Call::new`).
+#[derive(Debug, FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct Options {
+    pub api_key: Option<String>,
+    pub api_base: Option<String>,
+    /// Seconds.
+    pub timeout: Option<f64>,
+    pub num_retries: u32,
+    pub headers: Option<Vec<(String, String)>>,
+    pub drop_params: bool,
+    pub ssl_verify: Verify,
+}
