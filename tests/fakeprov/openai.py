@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import json
 import re
+import ssl
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -101,13 +102,15 @@ class FakeOpenAI(FakeServer):
     stream_chunk_delay: float = 0.0
     """Seconds to wait between the events of default streaming chat replies."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        super().__init__(host, port)
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
+        super().__init__(host, port, tls)
         self._completion_ids = itertools.count(1)
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:PORT/v1``."""
+        """``http://127.0.0.1:PORT/v1`` (``https`` when serving TLS)."""
         return f"{self.base_url}/v1"
 
     def handle(self, exchange: Exchange) -> None:

@@ -14,6 +14,7 @@ import json
 import select
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -352,8 +353,11 @@ class FakeServer:
     counters and the request log are safe to read from any thread.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self._address = (host, port)
+        self._tls = tls
         self._cond = threading.Condition()
         self._requests: list[Recorded] = []
         self._connections = 0
@@ -372,6 +376,8 @@ class FakeServer:
         if self._httpd is not None:
             raise RuntimeError("server already started")
         self._httpd = _HTTPServer(self, self._address)
+        if self._tls is not None:
+            self._httpd.socket = self._tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": _POLL_INTERVAL},
@@ -416,8 +422,9 @@ class FakeServer:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no trailing slash)."""
-        return f"http://{self._address[0]}:{self.port}"
+        """``http://127.0.0.1:PORT`` (``https`` when serving TLS; no trailing slash)."""
+        scheme = "https" if self._tls is not None else "http"
+        return f"{scheme}://{self._address[0]}:{self.port}"
 
     # -- observation -------------------------------------------------------
 
