@@ -71,6 +71,7 @@ def test_ctrl_c_interrupts_a_blocked_sync_stream(srv: FakeOpenAI) -> None:
         model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", stream=True
     )
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    t0 = time.monotonic()
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -79,6 +80,7 @@ def test_ctrl_c_interrupts_a_blocked_sync_stream(srv: FakeOpenAI) -> None:
     finally:
         timer.cancel()
         s.close()
+    assert time.monotonic() - t0 < 0.3 + 0.2
     assert srv.wait_for_disconnect(timeout=5)
 
 
@@ -142,3 +144,54 @@ def test_forked_child_can_call_and_parent_keeps_working(srv: FakeOpenAI) -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+EXIT_SCRIPT = """
+import asyncio, sys, threading
+import edgequake_litellm as litellm
+
+FAST, SLOW = sys.argv[1], sys.argv[2]
+msgs = [{"role": "user", "content": "in flight"}]
+
+def sync_loop():
+    while True:
+        litellm.completion(model="openai/m", messages=msgs, api_base=SLOW, api_key="k")
+
+# Calls left in flight on daemon threads when the interpreter exits.
+for _ in range(3):
+    threading.Thread(target=sync_loop, daemon=True).start()
+stream = litellm.completion(model="openai/m", messages=msgs, api_base=SLOW, api_key="k",
+                            stream=True)
+
+# Async results delivered by native threads right up to the exit.
+async def main():
+    calls = [litellm.acompletion(model="openai/m", messages=msgs, api_base=FAST, api_key="k")
+             for _ in range(30)]
+    await asyncio.gather(*calls)
+    s = await litellm.acompletion(model="openai/m", messages=msgs, api_base=FAST, api_key="k",
+                                  stream=True)
+    async for _ in s:
+        pass
+
+asyncio.run(main())
+print("exiting")
+"""
+
+
+def test_interpreter_exit_with_native_work_in_flight_is_clean(srv: FakeOpenAI) -> None:
+    # Without the exit guard (src/shutdown.rs) about 1 run in 8 of this script died
+    # with "Fatal Python error: PyGILState_Release" on this machine.
+    failures = []
+    with FakeOpenAI() as slow:
+        slow.set_default(Reply(delay=0.3))
+        slow.stream_chunk_delay = 0.05
+        for _ in range(24):
+            out = subprocess.run(
+                [sys.executable, "-c", EXIT_SCRIPT, srv.url, slow.url],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            if out.returncode != 0 or out.stdout.strip() != "exiting" or "Fatal" in out.stderr:
+                failures.append((out.returncode, out.stderr[-500:]))
+    assert failures == []
