@@ -2,7 +2,8 @@
 
 Every ``POST .../chat/completions`` is answered with a ChatCompletion whose content
 is ``"echo: " + <last message content>``, so a client can match each reply to its
-request. Nothing is recorded; ``connections`` and ``requests`` are counters.
+request; with ``"stream": true`` the same content arrives as SSE chunks, one per
+word. Nothing is recorded; ``connections`` and ``requests`` are counters.
 """
 
 from __future__ import annotations
@@ -12,6 +13,44 @@ import json
 import threading
 from types import TracebackType
 from typing import Optional
+
+
+def _completion(model: str, text: str) -> bytes:
+    return json.dumps(
+        {
+            "id": "chatcmpl-echo",
+            "object": "chat.completion",
+            "created": 1,
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        }
+    ).encode()
+
+
+def _sse(model: str, text: str) -> bytes:
+    words = text.split(" ")
+    deltas = [{"role": "assistant", "content": ""}]
+    deltas += [{"content": w if i == 0 else f" {w}"} for i, w in enumerate(words)]
+    events = [
+        {
+            "id": "chatcmpl-echo",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": model,
+            "choices": [{"index": 0, "delta": d, "finish_reason": None}],
+        }
+        for d in deltas
+    ]
+    events[-1]["choices"][0]["finish_reason"] = "stop"
+    out = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events)
+    return out + b"data: [DONE]\n\n"
 
 
 class EchoServer:
@@ -53,28 +92,18 @@ class EchoServer:
                         length = int(line[15:])
                 body = json.loads(await reader.readexactly(length))
                 self.requests += 1
-                text = body["messages"][-1]["content"]
-                reply = json.dumps(
-                    {
-                        "id": f"chatcmpl-{self.requests}",
-                        "object": "chat.completion",
-                        "created": 1,
-                        "model": body["model"],
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": {"role": "assistant", "content": f"echo: {text}"},
-                                "finish_reason": "stop",
-                            }
-                        ],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
-                    }
-                ).encode()
+                text = f"echo: {body['messages'][-1]['content']}"
+                if body.get("stream"):
+                    payload, ctype = _sse(body["model"], text), b"text/event-stream"
+                else:
+                    payload, ctype = _completion(body["model"], text), b"application/json"
                 writer.write(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                    + str(len(reply)).encode()
+                    b"HTTP/1.1 200 OK\r\nContent-Type: "
+                    + ctype
+                    + b"\r\nContent-Length: "
+                    + str(len(payload)).encode()
                     + b"\r\n\r\n"
-                    + reply
+                    + payload
                 )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
