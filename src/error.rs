@@ -59,7 +59,8 @@ impl Kind {
     }
 
     /// The kind an HTTP status means when the provider's body says nothing more
-    /// specific (litellm's `exception_type` for OpenAI-compatible providers).
+    /// specific (litellm's `exception_type` for OpenAI-compatible providers;
+    /// a status it does not list, such as 529, is a plain `APIError`).
     pub fn from_status(status: u16) -> Kind {
         match status {
             400 => Kind::BadRequest,
@@ -71,7 +72,7 @@ impl Kind {
             429 => Kind::RateLimit,
             500 => Kind::InternalServer,
             502 => Kind::BadGateway,
-            503 | 529 => Kind::ServiceUnavailable,
+            503 => Kind::ServiceUnavailable,
             504 => Kind::Timeout,
             _ => Kind::Api,
         }
@@ -132,11 +133,18 @@ impl Error {
         // The full source chain names the cause (refused, DNS, TLS); reqwest's
         // Display prints only the outermost layer.
         let mut message = err.to_string();
+        let mut tls = false;
         let mut source = std::error::Error::source(err);
         while let Some(s) = source {
             message.push_str(": ");
             message.push_str(&s.to_string());
+            // While connecting, only the TLS layer (tokio-rustls) fails with
+            // InvalidData; rustls' own words do not say "TLS".
+            tls |= err.is_connect() && s.downcast_ref::<std::io::Error>().is_some_and(invalid_data);
             source = s.source();
+        }
+        if tls {
+            message.insert_str(0, "TLS handshake failed: ");
         }
         Error::new(kind, message)
     }
@@ -160,6 +168,16 @@ impl Error {
         }
         self
     }
+}
+
+/// Whether `io` (or an I/O error it wraps, as hyper wraps tokio-rustls') is
+/// of kind `InvalidData`.
+fn invalid_data(io: &std::io::Error) -> bool {
+    io.kind() == std::io::ErrorKind::InvalidData
+        || io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+            .is_some_and(invalid_data)
 }
 
 impl std::ops::Deref for Error {
@@ -207,6 +225,7 @@ mod tests {
         assert_eq!(Kind::from_status(503), Kind::ServiceUnavailable);
         assert_eq!(Kind::from_status(504), Kind::Timeout);
         assert_eq!(Kind::from_status(418), Kind::Api);
+        assert_eq!(Kind::from_status(529), Kind::Api);
     }
 
     #[test]

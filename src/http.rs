@@ -210,7 +210,10 @@ async fn attempt(
     let retry_after = retry_after(resp.headers());
     let body = within(deadline, resp.bytes()).await?.unwrap_or_default();
     let mut e = map_error(status, &body);
-    e.retry_after = retry_after.map(|d| d.as_secs_f64());
+    // The header wins over a delay the adapter read from the body.
+    if let Some(wait) = retry_after {
+        e.retry_after = Some(wait.as_secs_f64());
+    }
     Err(e)
 }
 

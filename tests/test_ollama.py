@@ -21,7 +21,6 @@ from fakeprov.ollama import (
     TOOL_ARGUMENTS,
     FakeOllama,
     ndjson,
-    ollama_error,
 )
 from fakeprov.openai import embedding_for
 from fakeprov.server import Reply
@@ -260,44 +259,6 @@ def test_scripted_ndjson_split_anywhere_with_length_finish(srv: FakeOllama) -> N
     assert chunks[-1].usage.prompt_tokens == 4 and chunks[-1].usage.completion_tokens == 2
 
 
-def test_error_line_in_stream_raises_after_earlier_chunks(srv: FakeOllama) -> None:
-    srv.enqueue(
-        ndjson(
-            [
-                {
-                    "model": "llama3.2",
-                    "created_at": CREATED_AT,
-                    "message": {"role": "assistant", "content": "a"},
-                    "done": False,
-                },
-                {"error": "an error was encountered while running the model"},
-            ]
-        )
-    )
-    got: list[str] = []
-    with pytest.raises(litellm.InternalServerError) as ei:
-        for c in chat(srv, stream=True):
-            got.append(c.choices[0].delta.content)
-    assert got == ["a"]
-    assert "an error was encountered while running the model" in str(ei.value)
-    assert ei.value.llm_provider == "ollama_chat" and ei.value.model == "llama3.2"
-
-
-def test_cut_stream_raises_connection_error(srv: FakeOllama) -> None:
-    line = {
-        "model": "llama3.2",
-        "created_at": CREATED_AT,
-        "message": {"content": "a"},
-        "done": False,
-    }
-    srv.enqueue(ndjson([line, line, line], cut_after=2))
-    got = []
-    with pytest.raises(litellm.APIConnectionError):
-        for c in chat(srv, stream=True):
-            got.append(c.choices[0].delta.content)
-    assert got == ["a", "a"]
-
-
 def test_generate_flattens_messages_into_a_prompt(srv: FakeOllama) -> None:
     messages = [
         {"role": "system", "content": "be brief"},
@@ -372,29 +333,6 @@ def test_embedding_batch_sync_and_async(srv: FakeOllama) -> None:
     )
     assert srv.last.json == {"model": "all-minilm", "input": "hi"}
     assert a.data[0].embedding == embedding_for("hi")
-
-
-@pytest.mark.parametrize(
-    ("reply", "cls"),
-    [
-        (ollama_error(400, "invalid options"), litellm.BadRequestError),
-        (ollama_error(404, 'model "x" not found, try pulling it first'), litellm.NotFoundError),
-        (ollama_error(500, "llama runner process has terminated"), litellm.InternalServerError),
-        (
-            ollama_error(503, "server busy, please try again.  maximum pending requests exceeded"),
-            litellm.ServiceUnavailableError,
-        ),
-    ],
-)
-def test_error_bodies_map_to_litellm_classes(
-    srv: FakeOllama, reply: Reply, cls: type[Exception]
-) -> None:
-    srv.enqueue(reply)
-    with pytest.raises(cls) as ei:
-        chat(srv)
-    assert type(ei.value) is cls
-    message = json.loads(reply.body_bytes())["error"]
-    assert message in str(ei.value) and ei.value.status_code == reply.status
 
 
 def test_unknown_model_is_not_found(srv: FakeOllama) -> None:

@@ -10,10 +10,12 @@ litellm (``litellm/exceptions.py``, ``exception_mapping_utils.py``).
 The hierarchy mirrors openai's, which litellm subclasses: ``APIError`` is the
 root (openai's ``APIError`` role), ``Timeout`` is an ``APIConnectionError``,
 and the 4xx refinements are ``BadRequestError`` subclasses. Differences from
-litellm, listed in the README: 403 raises ``PermissionDeniedError`` (litellm:
-``APIError``), 422 raises ``UnprocessableEntityError`` (a ``BadRequestError``
-subclass here, so ``except BadRequestError`` still catches it), and a refused
-connection raises ``APIConnectionError`` (litellm: ``InternalServerError``).
+litellm, listed in the README's per-provider table (``tests/test_fault_matrix.py``):
+403 raises ``PermissionDeniedError`` (litellm: ``APIError`` for OpenAI,
+``BadRequestError`` for Gemini), 422 raises ``UnprocessableEntityError`` (a
+``BadRequestError`` subclass here, so ``except BadRequestError`` still catches
+it), and a refused connection raises ``APIConnectionError`` (litellm's OpenAI
+path: ``InternalServerError``).
 """
 
 from __future__ import annotations
@@ -129,13 +131,13 @@ class RateLimitError(_ProviderFirst):
 
 
 class ServiceUnavailableError(_ProviderFirst):
-    """503 (and Anthropic's 529 overloaded)."""
+    """503 from the provider."""
 
     default_status = 503
 
 
 class InternalServerError(_ProviderFirst):
-    """500 from the provider."""
+    """500 from the provider (and Anthropic's 529 ``overloaded_error``, as litellm)."""
 
     default_status = 500
 

@@ -106,9 +106,10 @@ def completion(
             for those 400s. AuthenticationError (401, or no key where one is
             needed), PermissionDeniedError (403), NotFoundError (404),
             UnprocessableEntityError (422), RateLimitError (429),
-            InternalServerError (500), BadGatewayError (502),
-            ServiceUnavailableError (503/529), Timeout (the timeout passed,
-            408, 504), APIConnectionError (no HTTP answer), APIError (other).
+            InternalServerError (500; Anthropic's 529), BadGatewayError (502),
+            ServiceUnavailableError (503), Timeout (the timeout passed,
+            408, 504), APIConnectionError (no HTTP answer), APIError (other);
+            per provider: the README's "Errors" table.
     """
     messages = [] if messages is None else messages
     stream = bool(kwargs.get("stream"))

@@ -19,7 +19,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{json, Map, Value};
 
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -111,6 +111,9 @@ impl Provider for Anthropic {
     }
 
     fn response(&self, _endpoint: Endpoint, _model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::new(Kind::Api, "the provider returned an empty body"));
+        }
         let v: Value = serde_json::from_slice(&body).map_err(|e| {
             Error::new(
                 Kind::Api,
@@ -136,7 +139,7 @@ impl Provider for Anthropic {
                 } else {
                     text.into_owned()
                 };
-                Error::http(Kind::from_status(status), status, message, body)
+                Error::http(status_kind(status, None), status, message, body)
             }
         }
     }
@@ -841,8 +844,11 @@ fn translate_response(v: &Value, raw: &[u8]) -> Result<Value, Error> {
 
 /// An Anthropic error document `{"type": "error", "error": {"type", "message"}}`
 /// at HTTP `status` (200 for an error inside a success body or a stream).
-/// The kind follows the error type (docs.anthropic.com/en/api/errors), else
-/// the status; an error without an HTTP status takes its type's status.
+/// The kind follows the HTTP status when the common table knows it, else the
+/// error type (docs.anthropic.com/en/api/errors: 413 `request_too_large`, 529
+/// `overloaded_error`); an error without an HTTP status takes its type's kind
+/// and status. As litellm's `_map_anthropic_exception`, `overloaded_error` is
+/// an `InternalServerError` (litellm reports status 500; we keep the 529).
 fn error_object(status: u16, v: &Value, raw: &[u8]) -> Error {
     let err = v.get("error").unwrap_or(&Value::Null);
     let etype = err.get("type").and_then(Value::as_str).unwrap_or_default();
@@ -859,16 +865,30 @@ fn error_object(status: u16, v: &Value, raw: &[u8]) -> Error {
         "rate_limit_error" => Some((Kind::RateLimit, 429)),
         "api_error" => Some((Kind::InternalServer, 500)),
         "timeout_error" => Some((Kind::Timeout, 504)),
-        "overloaded_error" => Some((Kind::ServiceUnavailable, 529)),
+        "overloaded_error" => Some((Kind::InternalServer, 529)),
         _ => None,
     };
     let (kind, status) = match (status, by_type) {
         (200, Some((k, s))) => (k, s),
         (200, None) => (Kind::InternalServer, 500),
-        (s, Some((k, _))) => (k, s),
-        (s, None) => (Kind::from_status(s), s),
+        (s, by_type) => (status_kind(s, by_type.map(|(k, _)| k)), s),
     };
     Error::http(kind, status, message, raw)
+}
+
+/// The kind of an HTTP error status: the common table's, else the error
+/// type's, else Anthropic's own statuses as litellm maps them (413 →
+/// `BadRequestError`, 529 → `InternalServerError`).
+fn status_kind(status: u16, by_type: Option<Kind>) -> Kind {
+    match (Kind::from_status(status), by_type) {
+        (Kind::Api, Some(k)) => k,
+        (Kind::Api, None) => match status {
+            413 => Kind::BadRequest,
+            529 => Kind::InternalServer,
+            _ => Kind::Api,
+        },
+        (k, _) => k,
+    }
 }
 
 // -- streaming ----------------------------------------------------------------
@@ -904,9 +924,7 @@ struct MessageStream {
     blocks: HashMap<u64, Block>,
     next_tool: u32,
     json_seen: bool,
-    /// An `error` event that followed chunks in the same read: raised on the
-    /// next call, after those chunks were handed over.
-    pending: Option<Error>,
+    pending: Pending,
 }
 
 impl Default for MessageStream {
@@ -921,7 +939,7 @@ impl Default for MessageStream {
             blocks: HashMap::new(),
             next_tool: 0,
             json_seen: false,
-            pending: None,
+            pending: Pending::default(),
         }
     }
 }
@@ -950,10 +968,13 @@ impl MessageStream {
     }
 
     fn events(&mut self, events: Vec<sse::Event>) -> Result<Vec<Vec<u8>>, Error> {
-        if let Some(e) = self.pending.take() {
-            return Err(e);
-        }
+        self.pending.take()?;
         let mut out = Vec::new();
+        let decoded = self.decode(events, &mut out);
+        self.pending.settle(out, decoded)
+    }
+
+    fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
         for ev in events {
             if self.done {
                 break;
@@ -970,16 +991,11 @@ impl MessageStream {
                 .unwrap_or_default()
                 .to_owned();
             if kind == "error" {
-                let e = error_object(200, &v, data.as_bytes());
-                if out.is_empty() {
-                    return Err(e);
-                }
-                self.pending = Some(e);
-                break;
+                return Err(error_object(200, &v, data.as_bytes()));
             }
-            self.event(&kind, &v, &mut out);
+            self.event(&kind, &v, out);
         }
-        Ok(out)
+        Ok(())
     }
 
     fn event(&mut self, kind: &str, v: &Value, out: &mut Vec<Vec<u8>>) {
@@ -1140,7 +1156,7 @@ impl StreamDecoder for MessageStream {
     }
 
     fn done(&self) -> bool {
-        self.done && self.pending.is_none()
+        self.done && !self.pending.is_set()
     }
 }
 
@@ -1637,7 +1653,8 @@ mod tests {
             (413, "request_too_large", Kind::BadRequest),
             (429, "rate_limit_error", Kind::RateLimit),
             (500, "api_error", Kind::InternalServer),
-            (529, "overloaded_error", Kind::ServiceUnavailable),
+            (529, "overloaded_error", Kind::InternalServer),
+            (503, "api_error", Kind::ServiceUnavailable),
             (418, "new_error", Kind::Api),
         ] {
             let e = Anthropic.error(status, err(t).as_bytes());
@@ -1648,11 +1665,11 @@ mod tests {
             );
         }
         let e = Anthropic.error(529, b"");
-        assert_eq!(e.kind, Kind::ServiceUnavailable);
+        assert_eq!(e.kind, Kind::InternalServer);
         let e = Anthropic
             .response(Endpoint::Chat, "m", err("overloaded_error").into_bytes())
             .unwrap_err();
-        assert_eq!((e.kind, e.status), (Kind::ServiceUnavailable, Some(529)));
+        assert_eq!((e.kind, e.status), (Kind::InternalServer, Some(529)));
         let e = Anthropic
             .response(Endpoint::Chat, "m", b"{".to_vec())
             .unwrap_err();
@@ -1826,7 +1843,7 @@ data: {"type": "message_stop"}
         assert_eq!(first.len(), 1);
         assert!(!d.done());
         let e = d.finish().unwrap_err();
-        assert_eq!((e.kind, e.status), (Kind::ServiceUnavailable, Some(529)));
+        assert_eq!((e.kind, e.status), (Kind::InternalServer, Some(529)));
         assert_eq!(e.message, "Overloaded");
         let e = decode(&["event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"api_error\", \"message\": \"boom\"}}\n\n"]).unwrap_err();
         assert_eq!((e.kind, e.status), (Kind::InternalServer, Some(500)));

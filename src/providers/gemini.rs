@@ -25,7 +25,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderName;
 use serde_json::{json, Map, Value};
 
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -143,7 +143,9 @@ fn bad(message: impl Into<String>) -> Error {
 /// Google's error object `{"code", "message", "status", "details"}` at HTTP
 /// `status` (200 when it arrived inside a stream), mapped by its canonical
 /// `status` code; a key Google rejects (`ErrorInfo.reason == API_KEY_INVALID`,
-/// sent with 400) is an authentication error, as litellm makes it.
+/// sent with 400) is an authentication error, as litellm makes it. A
+/// `RetryInfo` detail's `retryDelay` (e.g. `"43s"`, Google's way of saying
+/// retry-after on a 429) becomes the error's `retry_after`.
 fn google_error(status: u16, err: &Value, body: &[u8]) -> Error {
     let message = match err {
         Value::String(s) => s.clone(),
@@ -158,10 +160,14 @@ fn google_error(status: u16, err: &Value, body: &[u8]) -> Error {
         (200, _) => 500,
         (s, _) => s,
     };
-    let key_invalid = err
-        .get("details")
-        .and_then(Value::as_array)
-        .is_some_and(|d| d.iter().any(|x| str_of(x, "reason") == "API_KEY_INVALID"));
+    let details = err.get("details").and_then(Value::as_array);
+    let key_invalid =
+        details.is_some_and(|d| d.iter().any(|x| str_of(x, "reason") == "API_KEY_INVALID"));
+    let retry_delay = details.and_then(|d| {
+        d.iter()
+            .filter(|x| str_of(x, "@type").ends_with("google.rpc.RetryInfo"))
+            .find_map(|x| duration_secs(str_of(x, "retryDelay")))
+    });
     let (kind, status) = if key_invalid {
         (Kind::Authentication, 401)
     } else {
@@ -178,7 +184,15 @@ fn google_error(status: u16, err: &Value, body: &[u8]) -> Error {
         };
         (kind, status)
     };
-    Error::http(kind, status, message, body)
+    let mut e = Error::http(kind, status, message, body);
+    e.retry_after = retry_delay;
+    e
+}
+
+/// Seconds of a protobuf JSON `Duration` (`"43s"`, `"0.250s"`).
+fn duration_secs(text: &str) -> Option<f64> {
+    let secs: f64 = text.strip_suffix('s')?.parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then_some(secs)
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -1335,6 +1349,7 @@ fn embedding_response(doc: &Value, model: Option<&str>) -> Result<Value, Error> 
 #[derive(Default)]
 struct ChunkDecoder {
     sse: sse::Decoder,
+    pending: Pending,
     /// Tool calls sent so far, per candidate index.
     calls: HashMap<u64, usize>,
     usage: Option<Value>,
@@ -1344,7 +1359,13 @@ struct ChunkDecoder {
 
 impl ChunkDecoder {
     fn events(&mut self, events: Vec<sse::Event>) -> Result<Vec<Vec<u8>>, Error> {
+        self.pending.take()?;
         let mut out = Vec::with_capacity(events.len());
+        let decoded = self.decode(events, &mut out);
+        self.pending.settle(out, decoded)
+    }
+
+    fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
         for ev in events {
             let data = ev.data.trim();
             if data.is_empty() {
@@ -1366,7 +1387,7 @@ impl ChunkDecoder {
                 out.push(chunk.to_string().into_bytes());
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     fn chunk(&mut self, doc: &Value) -> Option<Value> {
@@ -1935,6 +1956,21 @@ mod tests {
             chunks[4]["usage"],
             json!({"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7})
         );
+    }
+
+    #[test]
+    fn retry_info_becomes_retry_after() {
+        // ai.google.dev/gemini-api/docs/rate-limits: a 429 carries google.rpc.RetryInfo.
+        let body = br#"{"error": {"code": 429, "message": "You exceeded your current quota.",
+            "status": "RESOURCE_EXHAUSTED", "details": [
+            {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": []},
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "43s"}]}}"#;
+        let e = Gemini.error(429, body);
+        assert_eq!((e.kind, e.retry_after), (Kind::RateLimit, Some(43.0)));
+        assert_eq!(duration_secs("0.250s"), Some(0.25));
+        assert_eq!(duration_secs("-1s"), None);
+        assert_eq!(duration_secs("43"), None);
+        assert_eq!(Gemini.error(503, b"{}").retry_after, None);
     }
 
     #[test]

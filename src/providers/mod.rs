@@ -72,6 +72,41 @@ pub trait StreamDecoder: Send {
     fn done(&self) -> bool;
 }
 
+/// A fault decoded after some chunks of the same read. The chunks are handed
+/// over first and the fault on the decoder's next call, so a stream delivers
+/// every chunk received before it fails (as litellm's does).
+#[derive(Default)]
+pub struct Pending(Option<Error>);
+
+impl Pending {
+    /// The chunks decoded from one read, or the fault if none came before it
+    /// (else the fault is kept for [`Pending::take`]).
+    pub fn settle(
+        &mut self,
+        out: Vec<Vec<u8>>,
+        decoded: Result<(), Error>,
+    ) -> Result<Vec<Vec<u8>>, Error> {
+        match decoded {
+            Ok(()) => Ok(out),
+            Err(e) if out.is_empty() => Err(e),
+            Err(e) => {
+                self.0 = Some(e);
+                Ok(out)
+            }
+        }
+    }
+
+    /// The fault kept back by [`Pending::settle`], if any.
+    pub fn take(&mut self) -> Result<(), Error> {
+        self.0.take().map_or(Ok(()), Err)
+    }
+
+    /// Whether a fault is waiting to be raised.
+    pub fn is_set(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
 /// A registry entry.
 pub struct Spec {
     /// litellm's `custom_llm_provider` name, also the model prefix.

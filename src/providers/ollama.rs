@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::openai::fnv1a;
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::ndjson;
@@ -729,11 +729,18 @@ struct Chunks {
     tool_calls: usize,
     started: bool,
     done: bool,
+    pending: Pending,
 }
 
 impl Chunks {
     fn lines(&mut self, lines: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, Error> {
+        self.pending.take()?;
         let mut out = Vec::with_capacity(lines.len() + 1);
+        let decoded = self.decode(lines, &mut out);
+        self.pending.settle(out, decoded)
+    }
+
+    fn decode(&mut self, lines: Vec<Vec<u8>>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
         for line in lines {
             if self.done {
                 break;
@@ -748,7 +755,7 @@ impl Chunks {
                 );
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     fn chunks(&mut self, r: &Reply) -> Vec<Value> {
@@ -817,7 +824,7 @@ impl StreamDecoder for Chunks {
     }
 
     fn done(&self) -> bool {
-        self.done
+        self.done && !self.pending.is_set()
     }
 }
 

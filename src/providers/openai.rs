@@ -14,7 +14,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -405,13 +405,20 @@ fn error_object(status: u16, err: &Value, body: &[u8]) -> Error {
 struct ChunkDecoder {
     sse: sse::Decoder,
     done: bool,
+    pending: Pending,
     /// [`Quirks::reasoning_field`].
     reasoning_field: Option<&'static str>,
 }
 
 impl ChunkDecoder {
     fn events(&mut self, events: Vec<sse::Event>) -> Result<Vec<Vec<u8>>, Error> {
+        self.pending.take()?;
         let mut out = Vec::with_capacity(events.len());
+        let decoded = self.decode(events, &mut out);
+        self.pending.settle(out, decoded)
+    }
+
+    fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
         for ev in events {
             if self.done {
                 break;
@@ -433,7 +440,7 @@ impl ChunkDecoder {
                 out.push(self.shape(ev.data.into_bytes())?);
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     fn shape(&self, data: Vec<u8>) -> Result<Vec<u8>, Error> {
@@ -464,7 +471,7 @@ impl StreamDecoder for ChunkDecoder {
     }
 
     fn done(&self) -> bool {
-        self.done
+        self.done && !self.pending.is_set()
     }
 }
 

@@ -39,9 +39,9 @@ THINKING = "Let me think."
 NDJSON_TYPE = "application/x-ndjson"
 
 
-def ollama_error(status: int, message: str) -> Reply:
+def ollama_error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
     """A :class:`Reply` with Ollama's error body ``{"error": message}``."""
-    return Reply(status=status, body={"error": message})
+    return Reply(status=status, body={"error": message}, headers=dict(headers or {}))
 
 
 def ndjson(lines: Sequence[dict[str, Any] | bytes], **kw: Any) -> Reply:
