@@ -8,7 +8,7 @@ into litellm's objects with one ``model_validate_json``.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional, TypeVar, Union
+from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
 from .exceptions import from_native
@@ -76,9 +76,29 @@ def _embedding_response(raw: bytes, call: _request.NativeCall, started: float) -
     return resp
 
 
+@overload
+def completion(
+    model: str, messages: Optional[list[Any]] = None, *, stream: Literal[True], **kwargs: Any
+) -> CustomStreamWrapper: ...
+@overload
+def completion(
+    model: str,
+    messages: Optional[list[Any]] = None,
+    *,
+    stream: Literal[False, None] = None,
+    **kwargs: Any,
+) -> ModelResponse: ...
+@overload
+def completion(
+    model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
+) -> Union[ModelResponse, CustomStreamWrapper]: ...
 @_documented
 def completion(
-    model: str, messages: Optional[list[Any]] = None, **kwargs: Any
+    model: str,
+    messages: Optional[list[Any]] = None,
+    *,
+    stream: Optional[bool] = None,
+    **kwargs: Any,
 ) -> Union[ModelResponse, CustomStreamWrapper]:
     """Create a chat completion (litellm's ``completion``).
 
@@ -112,10 +132,9 @@ def completion(
             per provider: the README's "Errors" table.
     """
     messages = [] if messages is None else messages
-    stream = bool(kwargs.get("stream"))
     started = time.perf_counter()
     try:
-        call = _request.chat(model, messages, kwargs, stream)
+        call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
             native = _elc_core.stream(*call.args())
             return CustomStreamWrapper(
@@ -127,8 +146,28 @@ def completion(
     return _model_response(raw, call, started)
 
 
+@overload
 async def acompletion(
-    model: str, messages: Optional[list[Any]] = None, **kwargs: Any
+    model: str, messages: Optional[list[Any]] = None, *, stream: Literal[True], **kwargs: Any
+) -> CustomStreamWrapper: ...
+@overload
+async def acompletion(
+    model: str,
+    messages: Optional[list[Any]] = None,
+    *,
+    stream: Literal[False, None] = None,
+    **kwargs: Any,
+) -> ModelResponse: ...
+@overload
+async def acompletion(
+    model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
+) -> Union[ModelResponse, CustomStreamWrapper]: ...
+async def acompletion(
+    model: str,
+    messages: Optional[list[Any]] = None,
+    *,
+    stream: Optional[bool] = None,
+    **kwargs: Any,
 ) -> Union[ModelResponse, CustomStreamWrapper]:
     """Async ``completion``: same arguments, returns and exceptions.
 
@@ -137,10 +176,9 @@ async def acompletion(
     ``stream=True`` it returns the ``CustomStreamWrapper`` to ``async for`` over.
     """
     messages = [] if messages is None else messages
-    stream = bool(kwargs.get("stream"))
     started = time.perf_counter()
     try:
-        call = _request.chat(model, messages, kwargs, stream)
+        call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
             native = await _elc_core.astream(*call.args())
             return CustomStreamWrapper(
