@@ -19,6 +19,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{json, Map, Value};
 
+use super::body::{parse_body, parse_event, raw_message};
 use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
@@ -111,15 +112,7 @@ impl Provider for Anthropic {
     }
 
     fn response(&self, _endpoint: Endpoint, _model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::new(Kind::Api, "the provider returned an empty body"));
-        }
-        let v: Value = serde_json::from_slice(&body).map_err(|e| {
-            Error::new(
-                Kind::Api,
-                format!("the provider returned a body that is not valid JSON ({e})"),
-            )
-        })?;
+        let v: Value = parse_body(&body)?;
         let out = translate_response(&v, &body)?;
         serde_json::to_vec(&out)
             .map_err(|e| Error::new(Kind::Api, format!("cannot encode the response ({e})")))
@@ -133,12 +126,7 @@ impl Provider for Anthropic {
         match serde_json::from_slice::<Value>(body) {
             Ok(v) if v.get("error").is_some() => error_object(status, &v, body),
             _ => {
-                let text = String::from_utf8_lossy(body);
-                let message = if text.trim().is_empty() {
-                    format!("HTTP {status} with an empty body")
-                } else {
-                    text.into_owned()
-                };
+                let message = raw_message(status, body);
                 Error::http(status_kind(status, None), status, message, body)
             }
         }
@@ -983,7 +971,7 @@ impl MessageStream {
             if data.is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(data).map_err(|e| bad_event(data, &e))?;
+            let v: Value = parse_event(data)?;
             let kind = v
                 .get("type")
                 .and_then(Value::as_str)
@@ -1134,14 +1122,6 @@ impl MessageStream {
             "thinking_blocks": [{ "type": "thinking", "thinking": text }],
         }))
     }
-}
-
-fn bad_event(data: &str, e: &serde_json::Error) -> Error {
-    let shown: String = data.chars().take(200).collect();
-    Error::new(
-        Kind::Api,
-        format!("the provider sent a stream event that is not valid JSON ({e}): {shown}"),
-    )
 }
 
 impl StreamDecoder for MessageStream {

@@ -25,6 +25,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderName;
 use serde_json::{json, Map, Value};
 
+use super::body::{parse_body, parse_event, raw_message};
 use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
@@ -120,12 +121,7 @@ impl Provider for Gemini {
         match err {
             Some(err) => google_error(status, err, body),
             None => {
-                let text = String::from_utf8_lossy(body);
-                let message = if text.trim().is_empty() {
-                    format!("HTTP {status} with an empty body")
-                } else {
-                    text.into_owned()
-                };
+                let message = raw_message(status, body);
                 Error::http(Kind::from_status(status), status, message, body)
             }
         }
@@ -1040,14 +1036,7 @@ fn translate_response(
     model: Option<&str>,
     body: &[u8],
 ) -> Result<Vec<u8>, Error> {
-    let doc: Value = serde_json::from_slice(body).map_err(|e| {
-        let kind = if body.iter().all(u8::is_ascii_whitespace) {
-            "an empty body".to_owned()
-        } else {
-            format!("a body that is not valid JSON ({e})")
-        };
-        Error::new(Kind::Api, format!("the provider returned {kind}"))
-    })?;
+    let doc: Value = parse_body(body)?;
     if let Some(err) = doc.get("error") {
         return Err(google_error(200, err, body));
     }
@@ -1371,15 +1360,7 @@ impl ChunkDecoder {
             if data.is_empty() {
                 continue;
             }
-            let doc: Value = serde_json::from_str(data).map_err(|e| {
-                let shown: String = data.chars().take(200).collect();
-                Error::new(
-                    Kind::Api,
-                    format!(
-                        "the provider sent a stream event that is not valid JSON ({e}): {shown}"
-                    ),
-                )
-            })?;
+            let doc: Value = parse_event(data)?;
             if let Some(err) = doc.get("error") {
                 return Err(google_error(200, err, data.as_bytes()));
             }

@@ -6,6 +6,7 @@
 
 pub mod anthropic;
 pub mod batch;
+pub mod body;
 pub mod gemini;
 pub mod ollama;
 pub mod openai;

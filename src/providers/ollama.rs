@@ -33,6 +33,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use super::body::{parse_body, parse_event, raw_message};
 use super::openai::fnv1a;
 use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
@@ -125,14 +126,14 @@ impl Provider for Ollama {
     fn response(&self, endpoint: Endpoint, _model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let out = match endpoint {
             Endpoint::Chat => {
-                let r: Reply = parse(&body)?;
+                let r: Reply = parse_body(&body)?;
                 if let Some(err) = &r.error {
                     return Err(in_body_error(err, &body));
                 }
                 completion(&r)
             }
             Endpoint::Embedding => {
-                let r: EmbedReply = parse(&body)?;
+                let r: EmbedReply = parse_body(&body)?;
                 if let Some(err) = &r.error {
                     return Err(in_body_error(err, &body));
                 }
@@ -151,14 +152,7 @@ impl Provider for Ollama {
     fn error(&self, status: u16, body: &[u8]) -> Error {
         let message = match serde_json::from_slice::<ErrorBody>(body) {
             Ok(ErrorBody { error: Some(e) }) => error_text(&e),
-            _ => {
-                let text = String::from_utf8_lossy(body);
-                if text.trim().is_empty() {
-                    format!("HTTP {status} with an empty body")
-                } else {
-                    text.into_owned()
-                }
-            }
+            _ => raw_message(status, body),
         };
         Error::http(Kind::from_status(status), status, message, body)
     }
@@ -570,19 +564,6 @@ struct ErrorBody {
     error: Option<Value>,
 }
 
-fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Error> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::new(Kind::Api, "Ollama returned an empty body"));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        let shown: String = String::from_utf8_lossy(body).chars().take(200).collect();
-        Error::new(
-            Kind::Api,
-            format!("Ollama returned a body that is not the expected JSON ({e}): {shown}"),
-        )
-    })
-}
-
 fn error_text(err: &Value) -> String {
     match err {
         Value::String(s) => s.clone(),
@@ -745,7 +726,7 @@ impl Chunks {
             if self.done {
                 break;
             }
-            let r: Reply = parse(&line)?;
+            let r: Reply = parse_event(&String::from_utf8_lossy(&line))?;
             if let Some(err) = &r.error {
                 return Err(in_body_error(err, &line));
             }

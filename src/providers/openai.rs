@@ -14,6 +14,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::body::{parse_body, parse_event, raw_message};
 use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
@@ -172,19 +173,12 @@ impl Provider for OpenAi {
     }
 
     fn response(&self, endpoint: Endpoint, _model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::new(Kind::Api, "the provider returned an empty body"));
-        }
-        match serde_json::from_slice::<ErrorProbe>(&body) {
-            Ok(ErrorProbe { error: None }) => match (endpoint, self.quirks.reasoning_field) {
+        match parse_body::<ErrorProbe>(&body)? {
+            ErrorProbe { error: None } => match (endpoint, self.quirks.reasoning_field) {
                 (Endpoint::Chat, Some(field)) => rename_reasoning(body, field, "message"),
                 _ => Ok(body),
             },
-            Ok(ErrorProbe { error: Some(err) }) => Err(error_object(200, &err, &body)),
-            Err(e) => Err(Error::new(
-                Kind::Api,
-                format!("the provider returned a body that is not valid JSON ({e})"),
-            )),
+            ErrorProbe { error: Some(err) } => Err(error_object(200, &err, &body)),
         }
     }
 
@@ -199,12 +193,7 @@ impl Provider for OpenAi {
         match serde_json::from_slice::<ErrorProbe>(body) {
             Ok(ErrorProbe { error: Some(err) }) => error_object(status, &err, body),
             _ => {
-                let text = String::from_utf8_lossy(body);
-                let message = if text.trim().is_empty() {
-                    format!("HTTP {status} with an empty body")
-                } else {
-                    text.into_owned()
-                };
+                let message = raw_message(status, body);
                 Error::http(Kind::from_status(status), status, message, body)
             }
         }
@@ -337,12 +326,7 @@ fn rename_reasoning(body: Vec<u8>, field: &str, container: &str) -> Result<Vec<u
     if !contains(&body, format!("\"{field}\"").as_bytes()) {
         return Ok(body);
     }
-    let mut doc: Value = serde_json::from_slice(&body).map_err(|e| {
-        Error::new(
-            Kind::Api,
-            format!("the provider returned a body that is not valid JSON ({e})"),
-        )
-    })?;
+    let mut doc: Value = parse_body(&body)?;
     let mut changed = false;
     if let Some(Value::Array(choices)) = doc.get_mut("choices") {
         for choice in choices.iter_mut() {
@@ -429,12 +413,11 @@ impl ChunkDecoder {
             } else if data.is_empty() {
                 continue;
             } else if data.contains("\"error\"") || ev.event.as_deref() == Some("error") {
-                match serde_json::from_str::<ErrorProbe>(data) {
-                    Ok(ErrorProbe { error: Some(err) }) => {
+                match parse_event::<ErrorProbe>(data)? {
+                    ErrorProbe { error: Some(err) } => {
                         return Err(error_object(200, &err, data.as_bytes()))
                     }
-                    Ok(_) => out.push(self.shape(ev.data.into_bytes())?),
-                    Err(e) => return Err(bad_chunk(data, &e)),
+                    ErrorProbe { error: None } => out.push(self.shape(ev.data.into_bytes())?),
                 }
             } else {
                 out.push(self.shape(ev.data.into_bytes())?);
@@ -449,14 +432,6 @@ impl ChunkDecoder {
             None => Ok(data),
         }
     }
-}
-
-fn bad_chunk(data: &str, e: &serde_json::Error) -> Error {
-    let shown: String = data.chars().take(200).collect();
-    Error::new(
-        Kind::Api,
-        format!("the provider sent a stream event that is not valid JSON ({e}): {shown}"),
-    )
 }
 
 impl StreamDecoder for ChunkDecoder {
