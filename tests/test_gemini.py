@@ -261,6 +261,7 @@ def test_streamed_function_call_round_trips_through_stream_chunk_builder(gem: Fa
     built = litellm.stream_chunk_builder(chunks, messages=messages)
     assert built is not None
     call = built.choices[0].message.tool_calls[0]
+    assert call.provider_specific_fields == {"thought_signature": "sig-1"}  # as litellm keeps it
     messages += [
         built.choices[0].message,
         {"role": "tool", "tool_call_id": call.id, "content": "9C"},

@@ -57,7 +57,8 @@ def stream_chunk_builder(
     choice index (tool calls merged by their ``index``); ``thinking_blocks``
     fragments (Anthropic: thinking text, then the block's ``signature``; or a
     whole ``redacted_thinking`` block) are joined into whole blocks in the
-    order they arrived; ``finish_reason`` is
+    order they arrived; a tool call keeps its fragments' ``provider_specific_fields``
+    (Gemini's ``thought_signature``), as litellm's does; ``finish_reason`` is
     the last one sent (``"stop"`` if none); ``id``, ``created``, ``model`` and
     ``system_fingerprint`` come from the first chunk. Usage is the usage a
     chunk carried (``stream_options={"include_usage": True}``); without one it
@@ -92,10 +93,11 @@ def stream_chunk_builder(
                 finish[i] = c.finish_reason
             for tc in c.delta.tool_calls or []:
                 slot = tools.setdefault(i, {}).setdefault(
-                    tc.index, {"id": None, "name": None, "arguments": []}
+                    tc.index, {"id": None, "name": None, "arguments": [], "fields": {}}
                 )
                 slot["id"] = slot["id"] or tc.id
                 slot["name"] = slot["name"] or tc.function.name
+                slot["fields"].update(getattr(tc, "provider_specific_fields", None) or {})
                 if tc.function.arguments:
                     slot["arguments"].append(tc.function.arguments)
     choices = []
@@ -104,6 +106,7 @@ def stream_chunk_builder(
             ChatCompletionMessageToolCall(
                 id=t["id"] or f"call_{i}_{k}",
                 function=Function(name=t["name"], arguments="".join(t["arguments"])),
+                **({"provider_specific_fields": t["fields"]} if t["fields"] else {}),
             )
             for k, t in sorted(tools.get(i, {}).items())
         ]

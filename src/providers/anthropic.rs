@@ -851,7 +851,8 @@ fn error_object(status: u16, v: &Value, raw: &[u8]) -> Error {
         "permission_error" => Some((Kind::PermissionDenied, 403)),
         "not_found_error" => Some((Kind::NotFound, 404)),
         "rate_limit_error" => Some((Kind::RateLimit, 429)),
-        "api_error" => Some((Kind::InternalServer, 500)),
+        // Anthropic's catch-all: a gateway's 502/503/504 or a 408 says more than it does.
+        "api_error" if matches!(status, 200 | 500) => Some((Kind::InternalServer, 500)),
         "timeout_error" => Some((Kind::Timeout, 504)),
         "overloaded_error" => Some((Kind::InternalServer, 529)),
         _ => None,
@@ -1636,6 +1637,10 @@ mod tests {
             (529, "overloaded_error", Kind::InternalServer),
             (503, "api_error", Kind::ServiceUnavailable),
             (418, "new_error", Kind::Api),
+            (408, "api_error", Kind::Timeout),
+            (502, "api_error", Kind::BadGateway),
+            (503, "api_error", Kind::ServiceUnavailable),
+            (504, "api_error", Kind::Timeout),
         ] {
             let e = Anthropic.error(status, err(t).as_bytes());
             assert_eq!(

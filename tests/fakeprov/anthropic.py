@@ -124,7 +124,7 @@ class FakeAnthropic(FakeServer):
         message = self._message(body)
         if body.get("stream"):
             exchange.start_stream()
-            for frame in sse_frames(_events(message)):
+            for frame in sse_frames(message_events(message)):
                 exchange.write_chunk(frame)
             exchange.end_stream()
         else:
@@ -256,7 +256,7 @@ def _tool_to_call(body: dict[str, Any]) -> str | None:
     return None
 
 
-def _events(message: dict[str, Any]) -> list[dict[str, Any]]:
+def message_events(message: dict[str, Any]) -> list[dict[str, Any]]:
     """The SSE events Anthropic streams for ``message``."""
     usage = message["usage"]
     start = {

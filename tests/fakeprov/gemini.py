@@ -19,10 +19,11 @@ replies, all under ``/v1beta/models/{model}``:
   :func:`~fakeprov.openai.embedding_for` of each text (``outputDimensionality``
   truncates).
 
-As Gemini 3 does, a request whose history holds a ``functionCall`` part
-without a ``thoughtSignature`` this server issued is refused with 400
-``INVALID_ARGUMENT``. The key must come in the ``x-goog-api-key`` header: none
-gives 403 ``PERMISSION_DENIED``, :data:`BAD_KEY` gives Google's 400
+Field names are accepted in either proto spelling (``system_instruction`` or
+``systemInstruction``), as Google's parser does. As Gemini 3 does, a request
+whose history holds a ``functionCall`` part without a ``thoughtSignature`` this
+server issued is refused with 400 ``INVALID_ARGUMENT``. The key must come in the
+``x-goog-api-key`` header: none gives 403 ``PERMISSION_DENIED``, :data:`BAD_KEY` gives Google's 400
 ``API_KEY_INVALID``, and a ``key=`` query parameter is refused. Scripted
 replies (:meth:`FakeServer.enqueue`) take precedence over these defaults.
 """
@@ -70,6 +71,37 @@ def error_body(
     if details is not None:
         error["details"] = details
     return {"error": error}
+
+
+_OPAQUE = frozenset(
+    {
+        "args",
+        "response",
+        "properties",
+        "parameters",
+        "parametersJsonSchema",
+        "responseSchema",
+        "responseJsonSchema",
+    }
+)
+"""Fields whose values are user data or JSON Schema: their keys are not proto field names."""
+
+
+def camel_case_fields(value: Any, opaque: bool = False) -> Any:
+    """``value`` with proto field names in their JSON form: ``system_instruction`` →
+    ``systemInstruction``. Google's JSON parser accepts both spellings (the proto3 JSON
+    mapping); litellm sends the first, our adapter the second. Values of
+    :data:`_OPAQUE` fields (function arguments, schemas) keep their keys."""
+    if isinstance(value, list):
+        return [camel_case_fields(v, opaque) for v in value]
+    if not isinstance(value, dict) or opaque:
+        return value
+    out = {}
+    for key, v in value.items():
+        head, *rest = key.split("_")
+        name = head + "".join(w[:1].upper() + w[1:] for w in rest)
+        out[name] = camel_case_fields(v, name in _OPAQUE)
+    return out
 
 
 def parts_text(parts: Any) -> str:
@@ -159,7 +191,7 @@ class FakeGemini(FakeServer):
 
         def answer() -> None:
             try:
-                body = json.loads(request.body)
+                body = camel_case_fields(json.loads(request.body))
                 if not isinstance(body, dict):
                     raise _Invalid("the request body must be a JSON object")
                 endpoint(exchange, model, body, stream)
@@ -175,7 +207,11 @@ class FakeGemini(FakeServer):
         if not isinstance(contents, list) or not contents:
             raise _Invalid("* GenerateContentRequest.contents: contents is not specified")
         for i, content in enumerate(contents):
-            if not isinstance(content, dict) or content.get("role") not in ("user", "model"):
+            # ``role`` is optional (ai.google.dev/api/caching#Content); unset reads as the user's.
+            if not isinstance(content, dict) or content.get("role", "user") not in (
+                "user",
+                "model",
+            ):
                 raise _Invalid(f"contents[{i}].role must be user or model")
             parts = content.get("parts")
             if not isinstance(parts, list) or not parts:
@@ -190,7 +226,7 @@ class FakeGemini(FakeServer):
         count = int(config.get("candidateCount") or 1)
         thinking = bool((config.get("thinkingConfig") or {}).get("includeThoughts"))
         call = _forced_call(body)
-        last_user = next((c for c in reversed(contents) if c["role"] == "user"), None)
+        last_user = next((c for c in reversed(contents) if c.get("role", "user") == "user"), None)
         responses = [
             p["functionResponse"]
             for p in (last_user or {}).get("parts", [])

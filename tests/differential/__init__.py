@@ -1,0 +1,1 @@
+"""Differential tests: the same wire traffic through litellm and edgequake_litellm."""
