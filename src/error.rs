@@ -23,6 +23,8 @@ pub enum Kind {
     PermissionDenied,
     NotFound,
     BadRequest,
+    /// A parameter the provider has no way to honour (litellm's `UnsupportedParamsError`).
+    UnsupportedParams,
     ContextWindowExceeded,
     ContentPolicy,
     UnprocessableEntity,
@@ -44,6 +46,7 @@ impl Kind {
             Kind::PermissionDenied => "permission_denied",
             Kind::NotFound => "not_found",
             Kind::BadRequest => "bad_request",
+            Kind::UnsupportedParams => "unsupported_params",
             Kind::ContextWindowExceeded => "context_window_exceeded",
             Kind::ContentPolicy => "content_policy",
             Kind::UnprocessableEntity => "unprocessable_entity",

@@ -201,6 +201,7 @@ _BY_KIND: dict[str, type[APIError]] = {
     "permission_denied": PermissionDeniedError,
     "not_found": NotFoundError,
     "bad_request": BadRequestError,
+    "unsupported_params": UnsupportedParamsError,
     "context_window_exceeded": ContextWindowExceededError,
     "content_policy": ContentPolicyViolationError,
     "unprocessable_entity": UnprocessableEntityError,

@@ -72,6 +72,8 @@ class CustomStreamWrapper:
             return None
         for choice in chunk.choices:
             choice.delta.role = None if self._sent_first else "assistant"
+            for tc in choice.delta.tool_calls or ():
+                tc.type = tc.type or "function"  # litellm: on every fragment
         self._sent_first = True
         if not self.send_stream_usage:
             chunk.usage = None

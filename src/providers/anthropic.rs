@@ -163,9 +163,10 @@ pub fn build_body(req: &Map<String, Value>, model: &str) -> Result<Value, Error>
     }
     if let Some(n) = req.get("n").filter(|n| !n.is_null()) {
         if n.as_u64() != Some(1) {
-            return Err(bad(format!(
-                "n={n} is not supported by Anthropic (one choice per call)"
-            )));
+            return Err(Error::new(
+                Kind::UnsupportedParams,
+                format!("n={n} is not supported by Anthropic (one choice per call)"),
+            ));
         }
     }
     let messages = req
@@ -1299,7 +1300,7 @@ mod tests {
         assert!(valid_user_id("abc-123"));
         assert_eq!(
             refused(json!({"messages": [{"role": "user", "content": "hi"}], "n": 2})).kind,
-            Kind::BadRequest
+            Kind::UnsupportedParams
         );
     }
 

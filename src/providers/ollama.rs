@@ -236,7 +236,10 @@ fn chat_request(mut req: Map<String, Value>, api: Api) -> Result<Map<String, Val
             }
             "n" => {
                 if v.as_u64().is_some_and(|n| n > 1) {
-                    return Err(bad("Ollama returns one choice per request: n must be 1"));
+                    return Err(Error::new(
+                        Kind::UnsupportedParams,
+                        "Ollama returns one choice per request: n must be 1",
+                    ));
                 }
             }
             _ if NOT_SENT.contains(&k.as_str()) => {}
@@ -864,7 +867,7 @@ mod tests {
                 br#"{"model":"m","messages":[],"n":2}"#.to_vec(),
             )
             .unwrap_err();
-        assert_eq!(e.kind, Kind::BadRequest);
+        assert_eq!(e.kind, Kind::UnsupportedParams);
     }
 
     #[test]
