@@ -9,8 +9,9 @@ settings below are litellm's globals, read at call time.
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _alias, _elc_core
 from ._elc_core import __version__
@@ -32,23 +33,64 @@ from .exceptions import (
     UnprocessableEntityError,
     UnsupportedParamsError,
 )
-from .main import acompletion, aembedding, completion, embedding
-from .streaming import CustomStreamWrapper
-from .types.utils import (
-    ChatCompletionDeltaToolCall,
-    ChatCompletionMessageToolCall,
-    Choices,
-    Delta,
-    Embedding,
-    EmbeddingResponse,
-    Function,
-    Message,
-    ModelResponse,
-    ModelResponseStream,
-    StreamingChoices,
-    Usage,
-)
-from .utils import get_llm_provider, stream_chunk_builder
+
+if TYPE_CHECKING:
+    from .main import acompletion, aembedding, completion, embedding
+    from .streaming import CustomStreamWrapper
+    from .types.utils import (
+        ChatCompletionDeltaToolCall,
+        ChatCompletionMessageToolCall,
+        Choices,
+        Delta,
+        Embedding,
+        EmbeddingResponse,
+        Function,
+        Message,
+        ModelResponse,
+        ModelResponseStream,
+        StreamingChoices,
+        Usage,
+    )
+    from .utils import get_llm_provider, stream_chunk_builder
+
+#: Public names whose modules load on first use (they build pydantic models):
+#: ``import edgequake_litellm`` stays cheap; the first call pays once.
+_LAZY = {
+    **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
+    "CustomStreamWrapper": ".streaming",
+    **dict.fromkeys(
+        (
+            "ChatCompletionDeltaToolCall",
+            "ChatCompletionMessageToolCall",
+            "Choices",
+            "Delta",
+            "Embedding",
+            "EmbeddingResponse",
+            "Function",
+            "Message",
+            "ModelResponse",
+            "ModelResponseStream",
+            "StreamingChoices",
+            "Usage",
+        ),
+        ".types.utils",
+    ),
+    **dict.fromkeys(("get_llm_provider", "stream_chunk_builder"), ".utils"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 # -- litellm's module globals (litellm/__init__.py) ---------------------------
 api_key: Optional[str] = None

@@ -10,18 +10,22 @@ classes ``isinstance`` would not recognise. The finder answers only while
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, cast
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 _PACKAGE = __package__ or "edgequake_litellm"
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader:
+    """A loader (duck-typed: importing ``importlib.abc`` costs milliseconds)."""
+
     def __init__(self, target: str) -> None:
         self.target = target
 
@@ -32,8 +36,8 @@ class _AliasLoader(importlib.abc.Loader):
         """The target module was executed when it was imported."""
 
 
-class AliasFinder(importlib.abc.MetaPathFinder):
-    """Maps ``litellm.x.y`` to ``edgequake_litellm.x.y`` while aliased."""
+class AliasFinder:
+    """A meta path finder mapping ``litellm.x.y`` to ``edgequake_litellm.x.y`` while aliased."""
 
     def find_spec(
         self,
@@ -48,7 +52,7 @@ class AliasFinder(importlib.abc.MetaPathFinder):
         real = _PACKAGE + fullname[len("litellm") :]
         if importlib.util.find_spec(real) is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real))
+        return importlib.machinery.ModuleSpec(fullname, cast("Loader", _AliasLoader(real)))
 
 
 def install() -> None:

@@ -14,7 +14,6 @@ A ``ModelResponse`` dumped with ``model_dump()`` validates as
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
@@ -39,6 +38,8 @@ __all__ = [
 
 def _generate_id() -> str:
     """litellm's response id: ``"chatcmpl-"`` + a UUID4."""
+    import uuid  # only when a provider sent no id; kept off the import path
+
     return f"chatcmpl-{uuid.uuid4()}"
 
 
@@ -49,7 +50,10 @@ def _now() -> int:
 class OpenAIObject(BaseModel):
     """Base of every response object: a pydantic model with dict-style access."""
 
-    model_config = ConfigDict(extra="allow", protected_namespaces=(), validate_assignment=False)
+    # defer_build: each class builds its validator on first use, not at import.
+    model_config = ConfigDict(
+        extra="allow", protected_namespaces=(), validate_assignment=False, defer_build=True
+    )
 
     def __getitem__(self, key: str) -> Any:
         try:
@@ -87,7 +91,7 @@ class ChatCompletionMessageToolCall(OpenAIObject):
     """One tool call of an assistant message."""
 
     function: Function
-    id: str = Field(default_factory=lambda: f"call_{uuid.uuid4().hex[:24]}")
+    id: str = Field(default_factory=lambda: f"call_{_generate_id()[9:].replace('-', '')[:24]}")
     type: str = "function"
 
 
