@@ -29,8 +29,8 @@ pip install -q -e '.[dev]'
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo test --quiet
-ruff check python tests examples
-ruff format --check python tests examples
+ruff check python tests examples benches
+ruff format --check python tests examples benches
 mypy --strict python/edgequake_litellm
 python -m mypy.stubtest edgequake_litellm._elc_core
 
