@@ -75,7 +75,12 @@ def _measure(client: str, family: str) -> dict[str, Any]:
     if done.returncode != 0:
         lines = [x.strip() for x in done.stderr.splitlines() if x.strip()]
         tail = " / ".join(lines[-3:])[-300:]
-        return {"error": f"exit status {done.returncode}: {tail}"}
+        status = (
+            f"killed by signal {-done.returncode}"
+            if done.returncode < 0
+            else f"exit status {done.returncode}"
+        )
+        return {"error": f"{status}: {tail}" if tail else status}
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 

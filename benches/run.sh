@@ -3,7 +3,8 @@
 #   bash benches/run.sh                  # full run (3 repeats), writes benches/results/latest.{json,md}
 #   BENCH_QUICK=1 bash benches/run.sh    # small counts, 1 repeat: a smoke run of the harness
 # Optional: BENCH_REPEATS=N, BENCH_CLIENTS="edgequake_litellm httpx" (a subset),
-#           BENCH_CACHE=DIR (venvs and the wheel; default ~/.cache/edgequake-litellm/bench-venvs).
+#           BENCH_CACHE=DIR (venvs and the wheel; default ~/.cache/edgequake-litellm/bench-venvs),
+#           BENCH_OUT=DIR (where latest.{json,md} go; default benches/results).
 #
 # Installs nginx and wrk (Debian packages) if missing, builds this checkout once with
 # `maturin build --release`, makes one venv per client, starts nginx on 127.0.0.1 with the
@@ -66,4 +67,4 @@ work=$(mktemp -d)
 trap '"$PY" benches/server.py stop "$work"; rm -rf "$work"' EXIT
 port=$("$PY" benches/server.py start "$work")
 BENCH_PORT=$port BENCH_SERVER_DIR=$work BENCH_VENVS=$CACHE \
-  "$PY" benches/orchestrate.py "$ROOT/benches/results"
+  "$PY" benches/orchestrate.py "${BENCH_OUT:-$ROOT/benches/results}"

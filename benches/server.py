@@ -97,6 +97,7 @@ def stop(directory: Path) -> None:
         subprocess.run(
             ["nginx", "-c", str(directory / "nginx.conf"), "-p", str(directory), "-s", "quit"],
             check=False,
+            capture_output=True,
         )
 
 
