@@ -30,13 +30,13 @@ pub enum Verify {
     CaFile(String),
 }
 
-/// Build a pooled client. Redirects are followed (up to 10) only within the
+/// Build a pooled client whose idle connections live `idle` at most. Redirects are followed (up to 10) only within the
 /// same origin: a redirect to another host or port is not followed, so no
 /// credential header (`Authorization`, `x-api-key`, `x-goog-api-key`, ...)
 /// ever reaches a host the caller did not name. Proxies come from
 /// `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`; the trust store is read
 /// once, here.
-pub fn client(verify: &Verify) -> Result<reqwest::Client, Error> {
+pub fn client(verify: &Verify, idle: Duration) -> Result<reqwest::Client, Error> {
     let same_origin = reqwest::redirect::Policy::custom(|attempt| {
         let prev = attempt.previous().last();
         let same = prev.is_some_and(|p| {
@@ -53,7 +53,7 @@ pub fn client(verify: &Verify) -> Result<reqwest::Client, Error> {
         }
     });
     let mut builder = reqwest::Client::builder()
-        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_idle_timeout(idle)
         .pool_max_idle_per_host(1024)
         .tcp_nodelay(true)
         .redirect(same_origin);

@@ -155,7 +155,7 @@ impl Call {
     /// several requests, one after another, and their answers merged.
     pub async fn json(self, endpoint: Endpoint, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let run = async {
-            let client = runtime::core()?.client(&self.ssl_verify)?;
+            let client = runtime::client(&self.ssl_verify)?;
             let deadline = self.deadline();
             let batches = match (endpoint, self.spec.adapter.embedding_batch_size()) {
                 (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
@@ -199,7 +199,7 @@ impl Call {
         body: Vec<u8>,
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
-            let client = runtime::core()?.client(&self.ssl_verify)?;
+            let client = runtime::client(&self.ssl_verify)?;
             let req = self.build(Endpoint::Chat, body)?;
             http::send(
                 &client,

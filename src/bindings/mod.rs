@@ -93,7 +93,7 @@ fn py_stream(
     options: Options,
 ) -> PyResult<Stream> {
     let c = Call::new(provider, model, options)?;
-    let (rx, task) = runtime::wait(py, c.stream(body))?;
+    let (rx, task) = runtime::wait(py, runtime::on_core(c.stream(body)))?;
     Ok(Stream::new(rx, task))
 }
 
