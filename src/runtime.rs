@@ -110,7 +110,14 @@ fn local() -> Result<Arc<Local>, Error> {
 pub fn client(verify: &Verify) -> Result<reqwest::Client, Error> {
     use tokio::runtime::{Handle, RuntimeFlavor};
     match Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(RuntimeFlavor::CurrentThread) => local()?.clients.get(verify, THREAD_IDLE),
+        Ok(RuntimeFlavor::CurrentThread) => {
+            // Inside `wait`, which has just checked this thread's runtime.
+            let current = LOCAL.with(|slot| slot.borrow().clone());
+            match current {
+                Some(l) => l.clients.get(verify, THREAD_IDLE),
+                None => local()?.clients.get(verify, THREAD_IDLE),
+            }
+        }
         _ => core()?.clients.get(verify, IDLE),
     }
 }
