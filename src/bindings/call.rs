@@ -16,6 +16,8 @@ use crate::runtime;
 
 /// How many decoded batches a stream buffers ahead of the Python consumer.
 const STREAM_BUFFER: usize = 32;
+/// How much of a stream's first read is decoded before its chunks are handed over (bytes).
+const FIRST_SLICE: usize = 2048;
 
 /// Everything one request needs, with the configuration already resolved
 /// (per-call argument → environment variable → provider default; Python
@@ -223,24 +225,39 @@ impl Call {
     async fn pump(self, resp: reqwest::Response, tx: mpsc::Sender<Item>) {
         let mut decoder = self.spec.adapter.stream_decoder();
         let mut body = resp.bytes_stream();
+        // The rest of a large first read, decoded after its head was handed over.
+        let mut carry: Option<bytes::Bytes> = None;
+        let mut first = true;
         let outcome = loop {
-            let read = match self.timeout {
-                Some(idle) => match tokio::time::timeout(idle, body.next()).await {
-                    Ok(read) => read,
-                    Err(_) => {
-                        break Err(Error::new(
-                            Kind::Timeout,
-                            format!(
-                                "the stream sent nothing for {} s (timeout)",
-                                idle.as_secs_f64()
-                            ),
-                        ))
-                    }
-                },
-                None => body.next().await,
+            let read = if let Some(rest) = carry.take() {
+                Some(Ok(rest))
+            } else {
+                match self.timeout {
+                    Some(idle) => match tokio::time::timeout(idle, body.next()).await {
+                        Ok(read) => read,
+                        Err(_) => {
+                            break Err(Error::new(
+                                Kind::Timeout,
+                                format!(
+                                    "the stream sent nothing for {} s (timeout)",
+                                    idle.as_secs_f64()
+                                ),
+                            ))
+                        }
+                    },
+                    None => body.next().await,
+                }
             };
             let decoded = match read {
-                Some(Ok(bytes)) => decoder.feed(&bytes),
+                Some(Ok(mut bytes)) => {
+                    // The first chunk reaches the caller once decoded, not after a
+                    // whole first read (up to thousands of chunks) is.
+                    if first && bytes.len() > FIRST_SLICE {
+                        carry = Some(bytes.split_off(FIRST_SLICE));
+                    }
+                    first = false;
+                    decoder.feed(&bytes)
+                }
                 Some(Err(e)) => break Err(Error::transport(&e)),
                 None => match decoder.finish() {
                     Ok(chunks) if chunks.is_empty() => break Ok(()),
