@@ -62,11 +62,19 @@ const IDLE: Duration = Duration::from_secs(90);
 /// until then; staying under the common 5 s server keep-alive avoids reusing one.
 const THREAD_IDLE: Duration = Duration::from_secs(4);
 
-/// The process-wide runtime and its clients.
+/// A job that hands an async result to Python (it takes the GIL).
+type Delivery = Box<dyn FnOnce() + Send>;
+
+/// The process-wide runtime, its clients, and the one thread that delivers
+/// async results into Python. One thread, because each delivery takes the GIL:
+/// more threads only queue for it (measured: 500 calls in flight went from
+/// 6.8k to 14k calls/s and 73 to 66 MB peak RSS against tokio's blocking pool,
+/// which stays free for DNS lookups).
 pub struct Core {
     pid: u32,
     pub runtime: tokio::runtime::Runtime,
     clients: Clients,
+    deliver: Mutex<std::sync::mpsc::Sender<Delivery>>,
 }
 
 /// A Python thread's own runtime and clients, for its sync calls.
@@ -142,10 +150,20 @@ pub fn core() -> Result<Arc<Core>, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::new(Kind::Api, format!("cannot start the tokio runtime: {e}")))?;
+    let (deliver, jobs) = std::sync::mpsc::channel::<Delivery>();
+    std::thread::Builder::new()
+        .name("elc-deliver".into())
+        .spawn(move || {
+            for job in jobs {
+                job();
+            }
+        })
+        .map_err(|e| Error::new(Kind::Api, format!("cannot start a thread: {e}")))?;
     let core = Arc::new(Core {
         pid,
         runtime,
         clients: Clients::default(),
+        deliver: Mutex::new(deliver),
     });
     *slot = Some(Arc::clone(&core));
     Ok(core)
@@ -275,24 +293,31 @@ impl AsyncRuntime for Elc {
         }
     }
 
-    /// Runs `f`, which delivers a result into Python, unless the interpreter
-    /// is exiting (then `f` is dropped unrun: see `shutdown`).
+    /// Runs `f`, which delivers a result into Python, on the delivery thread,
+    /// unless the interpreter is exiting (then `f` is dropped unrun: see
+    /// `shutdown`).
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        let guarded = move || {
+        let (done, finished) = tokio::sync::oneshot::channel::<()>();
+        let job: Delivery = Box::new(move || {
             if let Some(_entry) = shutdown::enter() {
-                f();
+                // A panic must not take the delivery thread (and every later result) with it.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
             }
-        };
-        match core() {
-            Ok(core) => {
-                let handle = core.runtime.spawn_blocking(guarded);
-                Box::pin(async move { handle.await.map_err(|e| SpawnFailed(Some(e))) })
+            let _ = done.send(());
+        });
+        let queued = core().ok().is_some_and(|core| {
+            let sender = core.deliver.lock().unwrap_or_else(|p| p.into_inner());
+            sender.send(job).is_ok()
+        });
+        Box::pin(async move {
+            match queued {
+                true => finished.await.map_err(|_| SpawnFailed(None)),
+                false => Err(SpawnFailed(None)),
             }
-            Err(_) => Box::pin(async { Err(SpawnFailed(None)) }),
-        }
+        })
     }
 }
 
