@@ -20,7 +20,8 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{json, Map, Value};
 
 use super::body::{parse_body, parse_event, raw_message};
-use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
+use super::framed::{Framed, Translate};
+use super::{Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -119,7 +120,7 @@ impl Provider for Anthropic {
     }
 
     fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(MessageStream::default())
+        Framed::boxed(MessageStream::default())
     }
 
     fn error(&self, status: u16, body: &[u8]) -> Error {
@@ -905,7 +906,6 @@ enum Block {
 /// redacted blocks too), the stop reason as `finish_reason`, then a
 /// usage-only chunk (`choices: []`) with the whole call's usage.
 struct MessageStream {
-    sse: sse::Decoder,
     done: bool,
     id: Value,
     model: Value,
@@ -914,13 +914,11 @@ struct MessageStream {
     blocks: HashMap<u64, Block>,
     next_tool: u32,
     json_seen: bool,
-    pending: Pending,
 }
 
 impl Default for MessageStream {
     fn default() -> Self {
         MessageStream {
-            sse: sse::Decoder::new(),
             done: false,
             id: Value::Null,
             model: Value::Null,
@@ -929,8 +927,39 @@ impl Default for MessageStream {
             blocks: HashMap::new(),
             next_tool: 0,
             json_seen: false,
-            pending: Pending::default(),
         }
+    }
+}
+
+impl Translate for MessageStream {
+    type Framing = sse::Decoder;
+
+    fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
+        for ev in events {
+            if self.done {
+                break;
+            }
+            let data = ev.data.trim();
+            if data.is_empty() {
+                continue;
+            }
+            let v: Value = parse_event(data)?;
+            let kind = v
+                .get("type")
+                .and_then(Value::as_str)
+                .or(ev.event.as_deref())
+                .unwrap_or_default()
+                .to_owned();
+            if kind == "error" {
+                return Err(error_object(200, &v, data.as_bytes()));
+            }
+            self.event(&kind, &v, out);
+        }
+        Ok(())
+    }
+
+    fn done(&self) -> bool {
+        self.done
     }
 }
 
@@ -955,37 +984,6 @@ impl MessageStream {
             json!([{ "index": 0, "delta": delta, "finish_reason": null }]),
             None,
         )
-    }
-
-    fn events(&mut self, events: Vec<sse::Event>) -> Result<Vec<Vec<u8>>, Error> {
-        self.pending.take()?;
-        let mut out = Vec::new();
-        let decoded = self.decode(events, &mut out);
-        self.pending.settle(out, decoded)
-    }
-
-    fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
-        for ev in events {
-            if self.done {
-                break;
-            }
-            let data = ev.data.trim();
-            if data.is_empty() {
-                continue;
-            }
-            let v: Value = parse_event(data)?;
-            let kind = v
-                .get("type")
-                .and_then(Value::as_str)
-                .or(ev.event.as_deref())
-                .unwrap_or_default()
-                .to_owned();
-            if kind == "error" {
-                return Err(error_object(200, &v, data.as_bytes()));
-            }
-            self.event(&kind, &v, out);
-        }
-        Ok(())
     }
 
     fn event(&mut self, kind: &str, v: &Value, out: &mut Vec<Vec<u8>>) {
@@ -1123,22 +1121,6 @@ impl MessageStream {
             "reasoning_content": text,
             "thinking_blocks": [{ "type": "thinking", "thinking": text }],
         }))
-    }
-}
-
-impl StreamDecoder for MessageStream {
-    fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
-        let events = self.sse.feed(bytes);
-        self.events(events)
-    }
-
-    fn finish(&mut self) -> Result<Vec<Vec<u8>>, Error> {
-        let last = self.sse.finish();
-        self.events(last.into_iter().collect())
-    }
-
-    fn done(&self) -> bool {
-        self.done && !self.pending.is_set()
     }
 }
 

@@ -26,7 +26,8 @@ use reqwest::header::HeaderName;
 use serde_json::{json, Map, Value};
 
 use super::body::{parse_body, parse_event, raw_message};
-use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
+use super::framed::{Framed, Translate};
+use super::{Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -108,7 +109,7 @@ impl Provider for Gemini {
     }
 
     fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(ChunkDecoder::default())
+        Framed::boxed(ChunkDecoder::default())
     }
 
     fn error(&self, status: u16, body: &[u8]) -> Error {
@@ -1337,8 +1338,6 @@ fn embedding_response(doc: &Value, model: Option<&str>) -> Result<Value, Error> 
 /// usage-only chunk (`choices: []`), as OpenAI sends it.
 #[derive(Default)]
 struct ChunkDecoder {
-    sse: sse::Decoder,
-    pending: Pending,
     /// Tool calls sent so far, per candidate index.
     calls: HashMap<u64, usize>,
     usage: Option<Value>,
@@ -1346,13 +1345,8 @@ struct ChunkDecoder {
     model: Option<String>,
 }
 
-impl ChunkDecoder {
-    fn events(&mut self, events: Vec<sse::Event>) -> Result<Vec<Vec<u8>>, Error> {
-        self.pending.take()?;
-        let mut out = Vec::with_capacity(events.len());
-        let decoded = self.decode(events, &mut out);
-        self.pending.settle(out, decoded)
-    }
+impl Translate for ChunkDecoder {
+    type Framing = sse::Decoder;
 
     fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
         for ev in events {
@@ -1371,6 +1365,17 @@ impl ChunkDecoder {
         Ok(())
     }
 
+    /// The last `usageMetadata` seen, as a usage-only chunk.
+    fn end(&mut self, out: &mut Vec<Vec<u8>>) {
+        if let Some(usage) = self.usage.take() {
+            let mut chunk = self.head(json!([]));
+            chunk["usage"] = usage;
+            out.push(chunk.to_string().into_bytes());
+        }
+    }
+}
+
+impl ChunkDecoder {
     fn chunk(&mut self, doc: &Value) -> Option<Value> {
         if let Some(id) = doc.get("responseId").and_then(Value::as_str) {
             self.id = Some(id.to_owned());
@@ -1436,28 +1441,6 @@ impl ChunkDecoder {
             chunk["model"] = model.as_str().into();
         }
         chunk
-    }
-}
-
-impl StreamDecoder for ChunkDecoder {
-    fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
-        let events = self.sse.feed(bytes);
-        self.events(events)
-    }
-
-    fn finish(&mut self) -> Result<Vec<Vec<u8>>, Error> {
-        let last = self.sse.finish();
-        let mut out = self.events(last.into_iter().collect())?;
-        if let Some(usage) = self.usage.take() {
-            let mut chunk = self.head(json!([]));
-            chunk["usage"] = usage;
-            out.push(chunk.to_string().into_bytes());
-        }
-        Ok(out)
-    }
-
-    fn done(&self) -> bool {
-        false
     }
 }
 

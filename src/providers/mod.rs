@@ -7,6 +7,7 @@
 pub mod anthropic;
 pub mod batch;
 pub mod body;
+pub mod framed;
 pub mod gemini;
 pub mod ollama;
 pub mod openai;
@@ -71,41 +72,6 @@ pub trait StreamDecoder: Send {
     fn finish(&mut self) -> Result<Vec<Vec<u8>>, Error>;
     /// The provider signalled the end of the stream (e.g. `data: [DONE]`).
     fn done(&self) -> bool;
-}
-
-/// A fault decoded after some chunks of the same read. The chunks are handed
-/// over first and the fault on the decoder's next call, so a stream delivers
-/// every chunk received before it fails (as litellm's does).
-#[derive(Default)]
-pub struct Pending(Option<Error>);
-
-impl Pending {
-    /// The chunks decoded from one read, or the fault if none came before it
-    /// (else the fault is kept for [`Pending::take`]).
-    pub fn settle(
-        &mut self,
-        out: Vec<Vec<u8>>,
-        decoded: Result<(), Error>,
-    ) -> Result<Vec<Vec<u8>>, Error> {
-        match decoded {
-            Ok(()) => Ok(out),
-            Err(e) if out.is_empty() => Err(e),
-            Err(e) => {
-                self.0 = Some(e);
-                Ok(out)
-            }
-        }
-    }
-
-    /// The fault kept back by [`Pending::settle`], if any.
-    pub fn take(&mut self) -> Result<(), Error> {
-        self.0.take().map_or(Ok(()), Err)
-    }
-
-    /// Whether a fault is waiting to be raised.
-    pub fn is_set(&self) -> bool {
-        self.0.is_some()
-    }
 }
 
 /// A registry entry.

@@ -34,8 +34,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::body::{parse_body, parse_event, raw_message};
+use super::framed::{Framed, Translate};
 use super::openai::fnv1a;
-use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
+use super::{Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::ndjson;
@@ -144,7 +145,7 @@ impl Provider for Ollama {
     }
 
     fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(Chunks::default())
+        Framed::boxed(Chunks::default())
     }
 
     /// Ollama answers errors as `{"error": "<message>"}`; the class follows
@@ -706,23 +707,16 @@ fn embeddings(r: EmbedReply) -> Value {
 /// chunks before it.
 #[derive(Default)]
 struct Chunks {
-    lines: ndjson::Decoder,
     id: String,
     created: u64,
     /// Tool calls emitted so far (the next one's `index`).
     tool_calls: usize,
     started: bool,
     done: bool,
-    pending: Pending,
 }
 
-impl Chunks {
-    fn lines(&mut self, lines: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, Error> {
-        self.pending.take()?;
-        let mut out = Vec::with_capacity(lines.len() + 1);
-        let decoded = self.decode(lines, &mut out);
-        self.pending.settle(out, decoded)
-    }
+impl Translate for Chunks {
+    type Framing = ndjson::Decoder;
 
     fn decode(&mut self, lines: Vec<Vec<u8>>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
         for line in lines {
@@ -742,6 +736,12 @@ impl Chunks {
         Ok(())
     }
 
+    fn done(&self) -> bool {
+        self.done
+    }
+}
+
+impl Chunks {
     fn chunks(&mut self, r: &Reply) -> Vec<Value> {
         let mut delta = Map::new();
         if !self.started {
@@ -793,22 +793,6 @@ impl Chunks {
             out.push(last);
         }
         out
-    }
-}
-
-impl StreamDecoder for Chunks {
-    fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
-        let lines = self.lines.feed(bytes);
-        self.lines(lines)
-    }
-
-    fn finish(&mut self) -> Result<Vec<Vec<u8>>, Error> {
-        let last = self.lines.finish();
-        self.lines(last.into_iter().collect())
-    }
-
-    fn done(&self) -> bool {
-        self.done && !self.pending.is_set()
     }
 }
 

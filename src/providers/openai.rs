@@ -15,7 +15,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::body::{parse_body, parse_event, raw_message};
-use super::{Endpoint, Pending, Provider, StreamDecoder, Target};
+use super::framed::{Framed, Translate};
+use super::{Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -183,7 +184,7 @@ impl Provider for OpenAi {
     }
 
     fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
-        Box::new(ChunkDecoder {
+        Framed::boxed(ChunkDecoder {
             reasoning_field: self.quirks.reasoning_field,
             ..ChunkDecoder::default()
         })
@@ -387,20 +388,13 @@ fn error_object(status: u16, err: &Value, body: &[u8]) -> Error {
 /// and an `error` object raises after the chunks before it.
 #[derive(Default)]
 struct ChunkDecoder {
-    sse: sse::Decoder,
     done: bool,
-    pending: Pending,
     /// [`Quirks::reasoning_field`].
     reasoning_field: Option<&'static str>,
 }
 
-impl ChunkDecoder {
-    fn events(&mut self, events: Vec<sse::Event>) -> Result<Vec<Vec<u8>>, Error> {
-        self.pending.take()?;
-        let mut out = Vec::with_capacity(events.len());
-        let decoded = self.decode(events, &mut out);
-        self.pending.settle(out, decoded)
-    }
+impl Translate for ChunkDecoder {
+    type Framing = sse::Decoder;
 
     fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
         for ev in events {
@@ -426,27 +420,17 @@ impl ChunkDecoder {
         Ok(())
     }
 
+    fn done(&self) -> bool {
+        self.done
+    }
+}
+
+impl ChunkDecoder {
     fn shape(&self, data: Vec<u8>) -> Result<Vec<u8>, Error> {
         match self.reasoning_field {
             Some(field) => rename_reasoning(data, field, "delta"),
             None => Ok(data),
         }
-    }
-}
-
-impl StreamDecoder for ChunkDecoder {
-    fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
-        let events = self.sse.feed(bytes);
-        self.events(events)
-    }
-
-    fn finish(&mut self) -> Result<Vec<Vec<u8>>, Error> {
-        let last = self.sse.finish();
-        self.events(last.into_iter().collect())
-    }
-
-    fn done(&self) -> bool {
-        self.done && !self.pending.is_set()
     }
 }
 
