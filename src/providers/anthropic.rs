@@ -786,7 +786,9 @@ fn translate_response(v: &Value, raw: &[u8]) -> Result<Value, Error> {
                 if field("name") == JSON_TOOL_NAME {
                     json_content.push(json_tool_content(&input));
                 } else {
+                    // `index` as litellm sets it on non-streamed tool calls too.
                     calls.push(json!({
+                        "index": calls.len(),
                         "id": field("id"),
                         "type": "function",
                         "function": { "name": field("name"), "arguments": input.to_string() },
@@ -1575,7 +1577,7 @@ mod tests {
         );
         assert_eq!(
             m["tool_calls"],
-            json!([{"id": "toolu_01A09q90qw90lq917835lq9", "type": "function",
+            json!([{"index": 0, "id": "toolu_01A09q90qw90lq917835lq9", "type": "function",
                 "function": {"name": "get_weather",
                              "arguments": "{\"location\":\"San Francisco, CA\"}"}}])
         );

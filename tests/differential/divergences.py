@@ -310,15 +310,6 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "serialized once, in Rust",
     ),
     Divergence(
-        "anthropic_tool_call_index",
-        _p("anthropic"),
-        TOOL_ANSWERS,
-        ("response.choices[*].message.tool_calls[*].index",),
-        "non-streamed tool calls carry `index`",
-        "no `index` (OpenAI's non-streamed tool calls have none)",
-        "the OpenAI shape",
-    ),
-    Divergence(
         "provider_specific_fields_copies",
         _p("openai", "anthropic", "gemini"),
         _p("reasoning", "reasoning_stream") | TOOL_ANSWERS | TOOL_STREAMS,
