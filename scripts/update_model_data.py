@@ -89,7 +89,8 @@ def model_params(cost: dict) -> None:
         return index[key]
 
     providers = sorted({str(getattr(p, "value", p)) for p in litellm.provider_list})
-    by_provider = {p: ref(_params(f"{p}/{UNKNOWN_MODEL}", p)) for p in providers}
+    # As litellm's call path asks: the model id without its provider prefix.
+    by_provider = {p: ref(_params(UNKNOWN_MODEL, p)) for p in providers}
     by_model = {}
     chat_models = {}
     for key, entry in cost.items():
@@ -97,7 +98,8 @@ def model_params(cost: dict) -> None:
             continue
         provider = entry.get("litellm_provider")
         chat_models[key] = provider
-        i = ref(_params(key, provider))
+        model_id = key[len(provider) + 1 :] if key.startswith(f"{provider}/") else key
+        i = ref(_params(model_id, provider))
         if i != by_provider.get(provider):
             by_model[key] = i
     # The keys litellm's get_model_info returns, in its order (cost keys of a threshold,

@@ -91,7 +91,7 @@ class NativeCall:
     body: bytes
     options: dict[str, Any]
     """``_elc_core``'s options dict: ``api_key``, ``api_base``, ``timeout``
-    (seconds), ``num_retries``, ``headers``, ``drop_params``, ``ssl_verify``.
+    (seconds), ``num_retries``, ``headers``, ``ssl_verify``.
     It holds the API key: never print it."""
 
     @property
@@ -215,10 +215,8 @@ def _num_retries(kwargs: dict[str, Any]) -> int:
 
 
 def _drop_params(kwargs: dict[str, Any]) -> bool:
-    d = kwargs.get("drop_params")
-    if d is None:
-        d = _config().drop_params
-    return bool(d)
+    """litellm's rule: unsupported parameters are dropped when the call or the global says so."""
+    return kwargs.get("drop_params") is True or _config().drop_params is True
 
 
 def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
@@ -278,7 +276,6 @@ def prepare(
         "timeout": _timeout(kwargs),
         "num_retries": _num_retries(kwargs),
         "headers": _headers(kwargs),
-        "drop_params": drop,
         "ssl_verify": _ssl_verify(kwargs),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)

@@ -124,16 +124,25 @@ def _table_params(model_id: str, provider: str) -> Optional[list[str]]:
     found = _lookup_model(model_id, provider, model_facts.chat_model_map())
     key = found[0] if found is not None and found[1]["litellm_provider"] == provider else None
     params = model_facts.supported_params(key, provider)
+    if params is None or key is not None:
+        return params
+    # A model the map does not list: the provider's list, refined by the name rules of
+    # litellm's provider configs for the providers served here.
     if (
-        params is not None
-        and key is None
-        and provider == "anthropic"
+        provider == "anthropic"
         and "thinking" not in params
         and supports_reasoning(model_id, provider)
     ):
-        # litellm's Anthropic config adds these for a reasoning model the map does not list.
         at = params.index("service_tier") if "service_tier" in params else len(params)
         params[at:at] = ["thinking", "reasoning_effort"]
+    elif provider == "xai":
+        # litellm's XAIChatConfig: these models reject ``stop`` / ``frequency_penalty``.
+        if any(m in model_id for m in ("grok-3-mini", "grok-4", "grok-code-fast")):
+            params = [p for p in params if p != "stop"]
+        if any(m in model_id for m in ("grok-4", "grok-code-fast")):
+            params = [p for p in params if p != "frequency_penalty"]
+        if "reasoning_effort" not in params and supports_reasoning(model_id, provider):
+            params.append("reasoning_effort")
     return params
 
 
