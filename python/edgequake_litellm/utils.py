@@ -265,21 +265,22 @@ def _cached_model_info(
 def _supports(model: str, custom_llm_provider: Optional[str], key: str) -> bool:
     """litellm's ``supports_factory``: is the model map's ``key`` flag ``True`` for the model?
     Unknown models and unknown providers answer ``False`` (never raise)."""
+    provider = custom_llm_provider
     try:
         model_id, provider = get_llm_provider(model, custom_llm_provider)[:2]
         found = _resolve(model_id, provider)
     except Exception:
-        return False
-    if found is None:
-        return False
-    value = found[1].get(key)
-    if value is True:
-        return True
-    if value is None:
+        found = None
+    if found is not None:
+        value = found[1].get(key)
+        if value is not None:
+            return value is True
         bare = _cost_key(_config().model_cost, model_id)
         if bare is not None and (_config().model_cost.get(bare) or {}).get(key) is True:
             return True
-    return False
+    # The provider-wide default litellm's provider config declares (get_provider_info).
+    defaults = model_facts.facts()["provider_info"].get(provider or "", {})
+    return defaults.get(key) is True
 
 
 def supports_function_calling(model: str, custom_llm_provider: Optional[str] = None) -> bool:
@@ -398,15 +399,15 @@ def validate_environment(
 
     Returns:
         ``{"keys_in_environment": bool, "missing_keys": [env var names]}``; a provider
-        without a rule (or an ``api_key`` given) counts as satisfied, as in litellm; no model
-        or an unknown provider: ``{"keys_in_environment": False, "missing_keys": []}``.
+        without a rule, an unknown provider, or an ``api_key`` given counts as satisfied, as
+        in litellm; no model: ``{"keys_in_environment": False, "missing_keys": []}``.
     """
     if not model:
         return {"keys_in_environment": False, "missing_keys": []}
     try:
         provider = get_llm_provider(model)[1]
     except Exception:
-        return {"keys_in_environment": False, "missing_keys": []}
+        return {"keys_in_environment": True, "missing_keys": []}
     rule = model_facts.facts()["environment"].get(provider)
     if rule is None or api_key is not None:
         return {"keys_in_environment": True, "missing_keys": []}
