@@ -246,20 +246,22 @@ def get_model_info(
         ``supports_*`` flag (``None`` when the map does not say), and
         ``supported_openai_params``.
 
+    The dict is cached per model and shared between calls, as litellm's (treat it as
+    read-only; ``register_model`` or a change to ``litellm.model_cost`` refreshes it).
+
     Raises:
         ModelNotMappedError: no map entry matches ("This model isn't mapped yet", as litellm).
     """
-    info = dict(_cached_model_info(model, custom_llm_provider, _generation(_config().model_cost)))
-    params = get_supported_openai_params(model, custom_llm_provider)
-    info["supported_openai_params"] = params
-    return info
+    return _cached_model_info(model, custom_llm_provider, _generation(_config().model_cost))
 
 
 @lru_cache(maxsize=1024)
 def _cached_model_info(
     model: str, custom_llm_provider: Optional[str], _generation: tuple[int, int]
 ) -> dict[str, Any]:
-    return _model_info_base(model, custom_llm_provider)
+    info = _model_info_base(model, custom_llm_provider)
+    info["supported_openai_params"] = get_supported_openai_params(model, custom_llm_provider)
+    return info
 
 
 def _supports(model: str, custom_llm_provider: Optional[str], key: str) -> bool:
