@@ -498,6 +498,9 @@ def stream_chunk_builder(
         out = "".join("".join(t) for t in texts.values())
         out += "".join("".join(t["arguments"]) for calls in tools.values() for t in calls.values())
         completion_tokens = token_counter(model=model, text=out)
+        thought = "".join("".join(r) for r in reasoning.values())
+        if thought:
+            completion_tokens += token_counter(model=model, text=thought)
         usage = Usage(
             prompt_tokens=prompt,
             completion_tokens=completion_tokens,
