@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .cost_calculator import completion_cost, cost_per_token, response_cost
 from .exceptions import ModelNotMappedError
@@ -22,15 +22,9 @@ from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
 from .litellm_core_utils.token_counter import decode, encode, token_counter
-from .types.utils import (
-    ChatCompletionMessageToolCall,
-    Choices,
-    Function,
-    Message,
-    ModelResponse,
-    ModelResponseStream,
-    Usage,
-)
+
+if TYPE_CHECKING:
+    from .types.utils import ModelResponse, ModelResponseStream
 
 __all__ = [
     "completion_cost",
@@ -60,11 +54,7 @@ __all__ = [
 ]
 
 
-def _config() -> Any:
-    from ._request import _config as config
-
-    return config()
-
+from ._settings import config as _config
 
 # -- model map lookups -----------------------------------------------------------
 
@@ -440,6 +430,15 @@ def stream_chunk_builder(
 
     Returns ``None`` for no chunks.
     """
+    from .types.utils import (
+        ChatCompletionMessageToolCall,
+        Choices,
+        Function,
+        Message,
+        ModelResponse,
+        Usage,
+    )
+
     chunks = list(chunks)
     if not chunks:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .._request import _config
+from .._settings import config as _config
 from ..exceptions import BadRequestError
 from . import model_facts
 
