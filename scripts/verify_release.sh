@@ -16,7 +16,7 @@ work=target/verify-release
 rm -rf "$work/dist"
 mkdir -p "$work/dist"
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== [%ss] %s\n' "$SECONDS" "$*"; }
 
 step "tools"
 [ -x "$work/tools/bin/python" ] || python3 -m venv "$work/tools"
@@ -35,8 +35,10 @@ sdist=$(ls "$work"/dist/*.tar.gz)
 step "auditwheel show"
 report=$(auditwheel show "$wheel")
 echo "$report"
-glibc_minor=$(grep -o 'consistent with the following platform tag: "manylinux_2_[0-9]*_x86_64"' \
-  <<<"$report" | sed 's/.*manylinux_2_\([0-9]*\)_x86_64"/\1/')
+# auditwheel wraps its lines: join them before reading the tag it finds the wheel consistent with.
+glibc_minor=$(tr -s '\n ' '  ' <<<"$report" |
+  grep -o 'consistent with the following platform tag: "manylinux_2_[0-9]*_x86_64"' |
+  sed 's/.*manylinux_2_\([0-9]*\)_x86_64"/\1/')
 if [ -z "$glibc_minor" ] || [ "$glibc_minor" -gt 17 ]; then
   echo "verify_release: the wheel is not manylinux2014 (glibc 2.17) compliant" >&2
   exit 1
