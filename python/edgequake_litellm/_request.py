@@ -39,6 +39,8 @@ _CALL_OPTIONS = frozenset(
         "custom_llm_provider",
         "extra_body",
         "stream",
+        "allowed_openai_params",
+        "additional_drop_params",
     }
 )
 
@@ -230,10 +232,13 @@ def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
     )
 
 
-def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeCall:
+def prepare(
+    model: Any, kwargs: dict[str, Any], body: dict[str, Any], chat: bool = False
+) -> NativeCall:
     """Resolve provider and options, and serialize ``body`` plus every
     non-option keyword argument (unknown ones pass through, as litellm sends
-    them in ``extra_body``)."""
+    them in ``extra_body``). For a ``chat`` call, the OpenAI parameters are held to
+    the provider's table first (``get_supported_openai_params``)."""
     if not isinstance(model, str) or not model:
         raise bad_request(f"model must be a non-empty string, got {model!r}")
     custom = kwargs.get("custom_llm_provider")
@@ -258,6 +263,11 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
     n = payload.get("n")
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
         raise bad_request(f"n must be an int >= 1, got {n!r}", model, provider)
+    drop = _drop_params(kwargs)
+    if chat:
+        from .litellm_core_utils.get_supported_openai_params import check_params
+
+        check_params(payload, model_id, provider, drop, kwargs)
     try:
         raw = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()
     except (TypeError, ValueError) as e:
@@ -268,7 +278,7 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
         "timeout": _timeout(kwargs),
         "num_retries": _num_retries(kwargs),
         "headers": _headers(kwargs),
-        "drop_params": _drop_params(kwargs),
+        "drop_params": drop,
         "ssl_verify": _ssl_verify(kwargs),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
@@ -280,7 +290,7 @@ def chat(model: Any, messages: Any, kwargs: dict[str, Any], stream: bool) -> Nat
     body: dict[str, Any] = {"messages": messages}
     if stream:
         body["stream"] = True
-    return prepare(model, kwargs, body)
+    return prepare(model, kwargs, body, chat=True)
 
 
 def embedding(model: Any, input: Any, kwargs: dict[str, Any]) -> NativeCall:
