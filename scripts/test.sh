@@ -2,6 +2,7 @@
 # Install the dev dependencies and run the whole suite: the README's second command.
 #   Rust: cargo fmt --check, cargo clippy -D warnings, cargo test
 #   Python: ruff, mypy --strict, stubtest, pytest (unit + fake-server + llama-server tiers)
+#   Workflows: zizmor --offline (no findings), check-jsonschema against the workflow schema
 # The llama.cpp llama-server used by the end-to-end tier is built once per machine into
 # ~/.cache/edgequake-litellm (about 12 minutes on 2 cores), then reused.
 set -euo pipefail
@@ -41,10 +42,12 @@ pip install -q -e '.[dev]'
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo test --quiet
-ruff check python tests examples benches
-ruff format --check python tests examples benches
+ruff check python tests examples benches scripts
+ruff format --check python tests examples benches scripts
 mypy --strict python/edgequake_litellm
 python -m mypy.stubtest edgequake_litellm._elc_core
+zizmor --offline .github/workflows
+check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 if ! wait "$llama_build"; then
   cat /tmp/elc-llama-build.log >&2
