@@ -11,7 +11,6 @@ import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
-from .exceptions import from_native
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse
 
@@ -142,7 +141,7 @@ def completion(
             )
         raw = _elc_core.call("chat", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _model_response(raw, call, started)
 
 
@@ -186,7 +185,7 @@ async def acompletion(
             )
         raw = await _elc_core.acall("chat", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _model_response(raw, call, started)
 
 
@@ -211,7 +210,7 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
         call = _request.embedding(model, input, kwargs)
         raw = _elc_core.call("embedding", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _embedding_response(raw, call, started)
 
 
@@ -222,5 +221,5 @@ async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingR
         call = _request.embedding(model, input, kwargs)
         raw = await _elc_core.acall("embedding", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _embedding_response(raw, call, started)

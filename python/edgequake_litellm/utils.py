@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Optional
 
-from . import _elc_core
-from .exceptions import from_native
+from . import _elc_core, _request
 from .types.utils import (
     ChatCompletionMessageToolCall,
     Choices,
@@ -39,7 +38,7 @@ def get_llm_provider(
     try:
         provider, model_id, _ = _elc_core.route(model, custom_llm_provider)
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return model_id, provider, api_key, api_base
 
 
