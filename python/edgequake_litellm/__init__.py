@@ -160,6 +160,15 @@ ssl_verify: Union[bool, str] = True
 #: Drop parameters a provider does not support instead of raising.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
 
+# -- PLACEHOLDER for issue 13 (callbacks): the names crewai reads when it builds an LLM.
+# Issue 13's branch defines and honours these; on merge, keep its version and drop these.
+callbacks: list[Any] = []
+success_callback: list[Any] = []
+failure_callback: list[Any] = []
+_async_success_callback: list[Any] = []
+_async_failure_callback: list[Any] = []
+set_verbose: bool = False
+
 #: litellm's ``model_alias_map``: ``{"alias": "provider/model"}``, resolved on every call.
 model_alias_map: dict[str, str] = {}
 #: Accepted for litellm code that sets them; no effect here (README, "Module settings").
