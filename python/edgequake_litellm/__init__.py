@@ -90,6 +90,18 @@ _LAZY = {
     # and importing openai costs more than this whole package.
     **dict.fromkeys(_EXCEPTIONS, ".exceptions"),
     **dict.fromkeys(("get_secret", "get_secret_bool"), ".secret_managers.main"),
+    **dict.fromkeys(
+        (
+            "ChatCompletionAnnotation",
+            "ChatCompletionAssistantMessage",
+            "ChatCompletionSystemMessage",
+            "ChatCompletionToolCallFunctionChunk",
+            "ChatCompletionToolMessage",
+            "ChatCompletionUserMessage",
+            "OpenAIMessageContent",
+        ),
+        ".types.llms.openai",
+    ),
     **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(
@@ -103,6 +115,7 @@ _LAZY = {
             "Function",
             "Message",
             "ModelResponse",
+            "ModelResponseBase",
             "ModelResponseStream",
             "StreamingChoices",
             "Usage",

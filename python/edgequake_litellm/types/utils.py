@@ -36,6 +36,7 @@ __all__ = [
     "Function",
     "Message",
     "ModelResponse",
+    "ModelResponseBase",
     "ModelResponseStream",
     "PromptTokensDetailsWrapper",
     "StreamingChoices",
@@ -195,7 +196,7 @@ class Usage(OpenAIObject):
     completion_tokens_details: Optional[CompletionTokensDetailsWrapper] = None
 
 
-class _Response(OpenAIObject):
+class ModelResponseBase(OpenAIObject):
     """Fields and private attributes shared by whole and streamed responses."""
 
     id: str = Field(default_factory=_generate_id)
@@ -206,7 +207,7 @@ class _Response(OpenAIObject):
     _response_ms: Optional[float] = PrivateAttr(default=None)
 
 
-class ModelResponse(_Response):
+class ModelResponse(ModelResponseBase):
     """A chat completion (``object == "chat.completion"``), as litellm returns it.
 
     ``usage`` (a ``Usage``; zeros when the provider sent none) is not a declared
@@ -230,7 +231,7 @@ class ModelResponse(_Response):
         return self
 
 
-class ModelResponseStream(_Response):
+class ModelResponseStream(ModelResponseBase):
     """One streamed chunk (``object == "chat.completion.chunk"``)."""
 
     object: str = "chat.completion.chunk"
