@@ -39,19 +39,6 @@ def test_import_does_not_load_openai_or_httpx() -> None:
     assert out.split() == ["False", "False", "False", "True"]
 
 
-def test_first_completion_does_not_load_openai(srv: FakeOpenAI) -> None:
-    out = run_python(
-        f"""
-        import sys
-        import edgequake_litellm as litellm
-        r = litellm.completion("openai/gpt-4o", [{{"role": "user", "content": "hi"}}],
-                               api_base={srv.url!r}, api_key="k")
-        print(r.choices[0].message.content, "openai" in sys.modules)
-        """
-    )
-    assert out.split() == ["echo:", "hi", "False"]
-
-
 def test_module_settings_exist_with_litellms_defaults() -> None:
     assert litellm.suppress_debug_info is False
     assert litellm.telemetry is True

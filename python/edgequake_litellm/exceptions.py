@@ -58,6 +58,7 @@ __all__ = [
     "JSONSchemaValidationError",
     "LiteLLMUnknownProvider",
     "MockException",
+    "ModelNotMappedError",
     "NotFoundError",
     "OpenAIError",
     "PermissionDeniedError",
@@ -352,6 +353,11 @@ class RouterRateLimitError(ValueError, metaclass=AliasNamed):
             f"seconds. Passed model={model}. pre-call-checks={enable_pre_call_checks}, "
             f"cooldown_list={cooldown_list}"
         )
+
+
+class ModelNotMappedError(Exception, metaclass=AliasNamed):
+    """The model map has no entry for a model (``get_model_info``, ``completion_cost``);
+    a plain ``Exception`` subclass, as in litellm 1.109."""
 
 
 _BY_KIND: dict[str, type[APIError]] = {
