@@ -70,6 +70,15 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
     return resp
 
 
+def _mock_completion(
+    model: str, messages: list[Any], stream: Optional[bool], kwargs: dict[str, Any]
+) -> Union[ModelResponse, CustomStreamWrapper]:
+    """``mock_response=`` / ``mock_tool_calls=``: litellm's mock, no I/O (``mock_functions``)."""
+    from .litellm_core_utils.mock_functions import mock_completion
+
+    return mock_completion(model, messages, stream=stream, **kwargs)
+
+
 def _embedding_response(raw: bytes, call: _request.NativeCall, started: float) -> EmbeddingResponse:
     resp = EmbeddingResponse.model_validate_json(raw)
     resp._hidden_params = {"custom_llm_provider": call.provider, "api_base": call.api_base}
@@ -133,6 +142,8 @@ def completion(
             per provider: the README's "Errors" table.
     """
     messages = [] if messages is None else messages
+    if kwargs.get("mock_response") is not None or kwargs.get("mock_tool_calls"):
+        return _mock_completion(model, messages, stream, kwargs)
     started = time.perf_counter()
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
@@ -177,6 +188,8 @@ async def acompletion(
     ``stream=True`` it returns the ``CustomStreamWrapper`` to ``async for`` over.
     """
     messages = [] if messages is None else messages
+    if kwargs.get("mock_response") is not None or kwargs.get("mock_tool_calls"):
+        return _mock_completion(model, messages, stream, kwargs)
     started = time.perf_counter()
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
@@ -207,6 +220,10 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
     Raises:
         The same classes as ``completion``.
     """
+    if kwargs.get("mock_response") is not None:
+        from .litellm_core_utils.mock_functions import mock_embedding
+
+        return mock_embedding(model, kwargs["mock_response"])
     started = time.perf_counter()
     try:
         call = _request.embedding(model, input, kwargs)
@@ -218,6 +235,10 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
 
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""
+    if kwargs.get("mock_response") is not None:
+        from .litellm_core_utils.mock_functions import mock_embedding
+
+        return mock_embedding(model, kwargs["mock_response"])
     started = time.perf_counter()
     try:
         call = _request.embedding(model, input, kwargs)
