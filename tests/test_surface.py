@@ -195,3 +195,40 @@ def test_module_identity_and_pickling_under_the_alias() -> None:
         "True",
         "m",
     ]
+
+
+def test_batch_completion_keeps_order_and_failures(srv: FakeOpenAI) -> None:
+    batch = [[{"role": "user", "content": "one"}], "not a list", [{"role": "user", "content": "3"}]]
+    out = litellm.batch_completion("openai/gpt-4o", batch, api_base=srv.url, api_key="k")
+    assert out[0].choices[0].message.content == "echo: one"  # type: ignore[union-attr]
+    assert isinstance(out[1], litellm.BadRequestError)
+    assert out[2].choices[0].message.content == "echo: 3"  # type: ignore[union-attr]
+    assert len(srv.requests) == 2
+
+
+def test_completion_with_retries_retries_to_success(srv: FakeOpenAI) -> None:
+    srv.enqueue(
+        openai_error(503, "busy", "server_error"), openai_error(503, "busy", "server_error")
+    )
+    r = litellm.completion_with_retries(
+        model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", num_retries=3
+    )
+    assert r.choices[0].message.content == "echo: hello there world"
+    assert len(srv.requests) == 3
+
+
+def test_acompletion_with_retries_gives_up_after_its_attempts(srv: FakeOpenAI) -> None:
+    import asyncio
+
+    srv.enqueue(*[openai_error(503, "busy", "server_error")] * 3)
+    with pytest.raises(litellm.ServiceUnavailableError):
+        asyncio.run(
+            litellm.acompletion_with_retries(
+                model="openai/gpt-4o",
+                messages=MESSAGES,
+                api_base=srv.url,
+                api_key="k",
+                num_retries=2,
+            )
+        )
+    assert len(srv.requests) == 2

@@ -135,7 +135,18 @@ _LAZY = {
         ),
         ".types.llms.openai",
     ),
-    **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
+    **dict.fromkeys(
+        (
+            "acompletion",
+            "acompletion_with_retries",
+            "aembedding",
+            "completion",
+            "completion_with_retries",
+            "embedding",
+        ),
+        ".main",
+    ),
+    "batch_completion": ".batch_completion.main",
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(
         (

@@ -15,7 +15,14 @@ from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse
 
-__all__ = ["acompletion", "aembedding", "completion", "embedding"]
+__all__ = [
+    "acompletion",
+    "acompletion_with_retries",
+    "aembedding",
+    "completion",
+    "completion_with_retries",
+    "embedding",
+]
 
 _OPTIONS_DOC = """
     Call options (all optional, litellm's names):
@@ -246,3 +253,24 @@ async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingR
     except _elc_core.ProviderError as e:
         raise _request.native_error(e) from None
     return _embedding_response(raw, call, started)
+
+
+def completion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    """``completion`` with ``num_retries`` attempts in all (default 3), as litellm's.
+
+    litellm re-runs the whole call on any exception (tenacity); here the native core retries
+    what can succeed on a retry (408/409/429/5xx, connection failures, with backoff and
+    ``retry-after``) and a 400 or 401 is raised at once. ``retry_strategy`` is accepted.
+    """
+    attempts = kwargs.pop("num_retries", 3)
+    kwargs.pop("retry_strategy", None)
+    kwargs.pop("original_function", None)
+    return completion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)
+
+
+async def acompletion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    """Async ``completion_with_retries``: same arguments and retry rules."""
+    attempts = kwargs.pop("num_retries", 3)
+    kwargs.pop("retry_strategy", None)
+    kwargs.pop("original_function", None)
+    return await acompletion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)
