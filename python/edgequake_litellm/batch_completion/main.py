@@ -28,8 +28,13 @@ def batch_completion(
         from .._request import bad_request
 
         raise bad_request("batch_completion does not stream", model)
+    kwargs.pop("stream", None)
+
+    def one(conversation: list[Any]) -> ModelResponse:
+        return completion(model, conversation, stream=False, **kwargs)
+
     with ThreadPoolExecutor(max_workers=max_workers or 1) as pool:
-        futures = [pool.submit(completion, model, m, **kwargs) for m in messages]
+        futures = [pool.submit(one, m) for m in messages]
     results: list[Union[ModelResponse, Exception]] = []
     for f in futures:
         try:
