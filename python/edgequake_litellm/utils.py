@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from ._model_errors import ModelNotMappedError
 from .cost_calculator import completion_cost, cost_per_token, response_cost
-from .exceptions import ModelNotMappedError
 from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
