@@ -8,6 +8,7 @@ import pytest
 
 import edgequake_litellm as litellm
 from fakeprov.openai import FakeOpenAI
+from redisfix import BINARY, RedisServer
 
 
 @pytest.fixture
@@ -40,3 +41,27 @@ def _clean_config(monkeypatch: pytest.MonkeyPatch) -> None:
         "ANTHROPIC_BASE_URL",
     ):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def _redis_session() -> Iterator[RedisServer]:
+    if BINARY is None:
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(_redis_session: RedisServer) -> str:
+    """The URL of a real redis-server shared by the session, emptied for each test."""
+    import redis
+
+    with redis.Redis.from_url(_redis_session.url) as client:
+        client.flushall()
+    return _redis_session.url
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``litellm.cache`` starts unset in every test."""
+    monkeypatch.setattr(litellm, "cache", None)

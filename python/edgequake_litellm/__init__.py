@@ -35,7 +35,9 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:
+    from .caching.caching import Cache, disable_cache, enable_cache, update_cache
     from .main import acompletion, aembedding, completion, embedding
+    from .router import Router
     from .streaming import CustomStreamWrapper
     from .types.utils import (
         ChatCompletionDeltaToolCall,
@@ -76,10 +78,17 @@ _LAZY = {
         ".types.utils",
     ),
     **dict.fromkeys(("get_llm_provider", "stream_chunk_builder"), ".utils"),
+    "Router": ".router",
+    **dict.fromkeys(("Cache", "enable_cache", "disable_cache", "update_cache"), ".caching.caching"),
 }
+
+#: Submodules litellm code reads as attributes (``litellm.router.Router``), imported on first use.
+_SUBMODULES = frozenset({"caching", "router"})
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -113,6 +122,8 @@ request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
 ssl_verify: Union[bool, str] = True
 #: Drop parameters a provider does not support instead of raising.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
+#: The response cache (a ``Cache``), or ``None``: calls are not cached.
+cache: Optional[Cache] = None
 
 _alias.install()
 # Native threads must not re-enter the interpreter once it starts finalizing.
@@ -125,6 +136,7 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "Cache",
     "ChatCompletionDeltaToolCall",
     "ChatCompletionMessageToolCall",
     "Choices",
@@ -142,6 +154,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "Router",
     "ServiceUnavailableError",
     "StreamingChoices",
     "Timeout",
@@ -152,7 +165,10 @@ __all__ = [
     "acompletion",
     "aembedding",
     "completion",
+    "disable_cache",
     "embedding",
+    "enable_cache",
     "get_llm_provider",
     "stream_chunk_builder",
+    "update_cache",
 ]

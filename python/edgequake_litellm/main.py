@@ -11,6 +11,7 @@ import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
+from .caching.caching_handler import cached
 from .exceptions import from_native
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse
@@ -93,6 +94,7 @@ def completion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
 @_documented
+@cached("completion")
 def completion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -162,6 +164,7 @@ async def acompletion(
 async def acompletion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
+@cached("acompletion")
 async def acompletion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -191,6 +194,7 @@ async def acompletion(
 
 
 @_documented
+@cached("embedding")
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Create embeddings (litellm's ``embedding``).
 
@@ -215,6 +219,7 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
     return _embedding_response(raw, call, started)
 
 
+@cached("aembedding")
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""
     started = time.perf_counter()
