@@ -1,14 +1,13 @@
 """``RedisCache``: entries in Redis (redis-py), shared by every process and machine
 using the server (litellm's name). Socket timeouts are bounded
-(``router_utils.usage_state.REDIS_TIMEOUT``); errors propagate to ``Cache``,
+(``router_utils.usage_state.redis_clients``); errors propagate to ``Cache``,
 which counts them as misses."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Optional
 
-from ..router_utils.usage_state import REDIS_TIMEOUT
+from ..router_utils.usage_state import LoopClient, redis_clients
 
 __all__ = ["RedisCache"]
 
@@ -27,36 +26,15 @@ class RedisCache:
         **redis_kwargs: Any,
     ) -> None:
         try:
-            import redis
+            import redis  # noqa: F401
         except ImportError as e:
             raise ImportError(
                 "Cache(type='redis') needs redis-py: pip install 'edgequake-litellm[redis]'"
             ) from e
-        self.errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
-        opts: dict[str, Any] = {
-            "socket_timeout": REDIS_TIMEOUT,
-            "socket_connect_timeout": REDIS_TIMEOUT,
-            "decode_responses": True,
-            **redis_kwargs,
-        }
-        if url:
-            self.redis_client: Any = redis.Redis.from_url(url, **opts)
-            self._make_async: Any = lambda: redis.asyncio.Redis.from_url(url, **opts)
-        else:
-            conn: dict[str, Any] = {
-                "host": host or "localhost",
-                "port": int(port or 6379),
-                "password": password,
-            }
-            self.redis_client = redis.Redis(**conn, **opts)
-            self._make_async = lambda: redis.asyncio.Redis(**conn, **opts)
-        self._async: Optional[tuple[Any, Any]] = None
-
-    def _aclient(self) -> Any:
-        loop = asyncio.get_running_loop()
-        if self._async is None or self._async[0] is not loop:
-            self._async = (loop, self._make_async())
-        return self._async[1]
+        self.redis_client, make_async, _ = redis_clients(
+            host, port, password, url, decode_responses=True, **redis_kwargs
+        )
+        self._aclient = LoopClient(make_async)
 
     @staticmethod
     def _px(ttl: Optional[float]) -> Optional[int]:
@@ -73,12 +51,12 @@ class RedisCache:
 
     async def async_get_cache(self, key: str) -> Optional[str]:
         """``get_cache`` on the running loop's connection."""
-        value: Optional[str] = await self._aclient().get(key)
+        value: Optional[str] = await (await self._aclient.get()).get(key)
         return value
 
     async def async_set_cache(self, key: str, value: str, ttl: Optional[float] = None) -> None:
         """``set_cache`` on the running loop's connection."""
-        await self._aclient().set(key, value, px=self._px(ttl))
+        await (await self._aclient.get()).set(key, value, px=self._px(ttl))
 
     def flush_cache(self) -> None:
         """Drop every key of the Redis database (as litellm's ``flush_cache``)."""

@@ -23,8 +23,9 @@ import logging
 import math
 import threading
 import time
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 __all__ = ["Admission", "Candidate", "LocalState", "RedisState"]
 
@@ -275,6 +276,77 @@ return 0
 """
 
 
+def redis_clients(
+    host: Optional[str],
+    port: Optional[int],
+    password: Optional[str],
+    url: Optional[str],
+    **extra: Any,
+) -> tuple[Any, Callable[[], Any], str]:
+    """A redis-py client, a factory of asyncio clients and ``host:port`` (no
+    password), all with ``REDIS_TIMEOUT`` socket timeouts and no client-side
+    retries: a failure is seen at once and handled by the caller."""
+    import redis
+    import redis.asyncio
+    import redis.asyncio.retry
+    import redis.retry
+    from redis.backoff import NoBackoff
+
+    opts: dict[str, Any] = {
+        "socket_timeout": REDIS_TIMEOUT,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        **extra,
+    }
+    sync_opts = {**opts, "retry": redis.retry.Retry(NoBackoff(), 0)}
+
+    def async_opts() -> dict[str, Any]:
+        return {**opts, "retry": redis.asyncio.retry.Retry(NoBackoff(), 0)}
+
+    if url:
+        return (
+            redis.Redis.from_url(url, **sync_opts),
+            lambda: redis.asyncio.Redis.from_url(url, **async_opts()),
+            url.rsplit("@", 1)[-1],
+        )
+    conn: dict[str, Any] = {
+        "host": host or "localhost",
+        "port": int(port or 6379),
+        "password": password,
+    }
+    return (
+        redis.Redis(**conn, **sync_opts),
+        lambda: redis.asyncio.Redis(**conn, **async_opts()),
+        f"{conn['host']}:{conn['port']}",
+    )
+
+
+async def _close_at_shutdown(client: Any) -> AsyncGenerator[None, None]:
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
+class LoopClient:
+    """One asyncio Redis client per running event loop (redis-py's asyncio
+    connections belong to the loop that opened them), closed when its loop
+    finalizes async generators (``asyncio.run`` does, before closing)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._bound: Optional[tuple[Any, Any, Any]] = None  # loop, client, closer
+
+    async def get(self) -> Any:
+        """The client of the running loop."""
+        loop = asyncio.get_running_loop()
+        if self._bound is None or self._bound[0] is not loop:
+            client = self._make()
+            closer = _close_at_shutdown(client)
+            await closer.__anext__()
+            self._bound = (loop, client, closer)
+        return self._bound[1]
+
+
 class RedisState:
     """Routing state in Redis (redis-py), with a ``LocalState`` for when Redis fails.
 
@@ -301,27 +373,11 @@ class RedisState:
         self.keys = _Keys(prefix)
         self.local = LocalState(prefix)
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
-        opts: dict[str, Any] = {
-            "socket_timeout": REDIS_TIMEOUT,
-            "socket_connect_timeout": REDIS_TIMEOUT,
-            "retry_on_timeout": False,
-        }
-        if url:
-            self._client = redis.Redis.from_url(url, **opts)
-            self._make_async: Any = lambda: redis.asyncio.Redis.from_url(url, **opts)
-            self.where = url.rsplit("@", 1)[-1]
-        else:
-            conn: dict[str, Any] = {
-                "host": host or "localhost",
-                "port": int(port or 6379),
-                "password": password,
-            }
-            self._client = redis.Redis(**conn, **opts)
-            self._make_async = lambda: redis.asyncio.Redis(**conn, **opts)
-            self.where = f"{conn['host']}:{conn['port']}"
+        self._client, make_async, self.where = redis_clients(host, port, password, url)
+        self._aclient = LoopClient(make_async)
         self._admit = self._client.register_script(_ADMIT)
         self._fail = self._client.register_script(_FAIL)
-        self._async: Optional[tuple[Any, Any, Any, Any]] = None  # loop, client, admit, fail
+        self._ascripts: Optional[tuple[Any, Any, Any]] = None  # client, admit, fail
         self._lock = threading.Lock()
         self._pending: list[_Update] = []
         self._timer: Optional[threading.Timer] = None
@@ -347,17 +403,11 @@ class RedisState:
             logger.warning("Redis at %s is back; routing state is shared again", self.where)
             self._down_until = 0.0
 
-    def _async_client(self) -> tuple[Any, Any, Any]:
-        loop = asyncio.get_running_loop()
-        if self._async is None or self._async[0] is not loop:
-            client = self._make_async()
-            self._async = (
-                loop,
-                client,
-                client.register_script(_ADMIT),
-                client.register_script(_FAIL),
-            )
-        return self._async[1], self._async[2], self._async[3]
+    async def _async_scripts(self) -> tuple[Any, Any]:
+        client = await self._aclient.get()
+        if self._ascripts is None or self._ascripts[0] is not client:
+            self._ascripts = (client, client.register_script(_ADMIT), client.register_script(_FAIL))
+        return self._ascripts[1], self._ascripts[2]
 
     # -- admission -----------------------------------------------------------
 
@@ -409,7 +459,7 @@ class RedisState:
         if self._up():
             args = self._admit_args(candidates, mode, enforce)
             try:
-                _, script, _ = self._async_client()
+                script, _ = await self._async_scripts()
                 reply = await script(args=args)
             except self._errors as e:
                 self._restore(args, len(candidates))
@@ -471,7 +521,7 @@ class RedisState:
         if not self._up():
             return local
         try:
-            _, _, script = self._async_client()
+            _, script = await self._async_scripts()
             cooled = await script(
                 args=[self.keys.prefix, dep, allowed, max(1, int(cooldown * 1000))]
             )
