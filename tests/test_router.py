@@ -14,14 +14,8 @@ import pytest
 
 import edgequake_litellm as litellm
 from common import MESSAGES
-from edgequake_litellm import utils
 from edgequake_litellm.types.router import AllowedFailsPolicy, RetryPolicy, RouterRateLimitError
 from fakeprov.openai import FakeOpenAI, openai_error
-
-HAS_MODEL_DATA = hasattr(utils, "token_counter") and hasattr(utils, "get_model_info")
-needs_model_data = pytest.mark.skipif(
-    not HAS_MODEL_DATA, reason="token_counter/get_model_info not merged yet (issue 11)"
-)
 
 
 def dep(srv: FakeOpenAI, name: str = "gpt", key: str = "sk-dep", **params: Any) -> dict[str, Any]:
@@ -91,17 +85,28 @@ def test_usage_based_admits_exactly_rpm_per_minute(two: tuple[FakeOpenAI, FakeOp
     assert (len(a.requests), len(b.requests)) == (3, 2)
 
 
-def test_tpm_limit_counts_actual_tokens(srv: FakeOpenAI) -> None:
-    # The fake's usage: prompt words + completion words (3 + 5 = 8 tokens a call).
+def test_tpm_limit_reserves_prompt_tokens_and_counts_actual_ones(srv: FakeOpenAI) -> None:
+    # As litellm's usage-based-routing-v2: a deployment takes a call while its tokens
+    # this minute plus the call's prompt tokens (token_counter) fit in its tpm; the
+    # response's total_tokens then replace the reservation.
+    prompt = litellm.token_counter(model="gpt-4o-mini", messages=MESSAGES)
+    probe = litellm.completion("openai/gpt-4o-mini", MESSAGES, api_base=srv.url, api_key="k")
+    used = probe.usage.total_tokens
     router = litellm.Router(
-        model_list=[dep(srv, tpm=20)], routing_strategy="usage-based-routing-v2"
+        model_list=[dep(srv, tpm=2 * used + prompt)], routing_strategy="usage-based-routing-v2"
     )
-    router.completion("gpt", MESSAGES)
-    router.completion("gpt", MESSAGES)
-    router.completion("gpt", MESSAGES)  # 16 < 20: admitted, ends at 24
+    for _ in range(3):
+        router.completion("gpt", MESSAGES)
     with pytest.raises(RouterRateLimitError):
         router.completion("gpt", MESSAGES)
-    assert len(srv.requests) == 3
+    assert len(srv.requests) == 4
+
+
+def test_cost_based_reads_the_model_map(two: tuple[FakeOpenAI, FakeOpenAI]) -> None:
+    a, b = two
+    pricey = {**dep(a), "litellm_params": {**dep(a)["litellm_params"], "model": "openai/gpt-4o"}}
+    router = litellm.Router(model_list=[pricey, dep(b)], routing_strategy="cost-based-routing")
+    assert router.completion("gpt", MESSAGES)._hidden_params["api_base"] == b.url
 
 
 def test_429_cools_deployment_down_and_retries_elsewhere(
@@ -364,7 +369,6 @@ def test_cost_based_prefers_cheapest(two: tuple[FakeOpenAI, FakeOpenAI]) -> None
     assert router.completion("gpt", MESSAGES)._hidden_params["api_base"] == a.url
 
 
-@needs_model_data
 def test_pre_call_context_window_check(two: tuple[FakeOpenAI, FakeOpenAI]) -> None:
     a, b = two
     small = {**dep(a), "model_info": {"max_input_tokens": 5}}

@@ -312,14 +312,15 @@ class Router:
     # -- picking a deployment -----------------------------------------------
 
     def _tokens(self, model: str, kwargs: dict[str, Any]) -> Optional[int]:
-        """Prompt tokens (``token_counter``, issue 11's model data); None if unknown."""
+        """Prompt tokens (``token_counter``); None when there are no messages or
+        the model has no tokenizer."""
         messages = kwargs.get("messages")
         if messages is None:
             return None
         try:
             from . import utils
 
-            return int(utils.token_counter(model=model, messages=messages))  # type: ignore[attr-defined]
+            return int(utils.token_counter(model=model, messages=messages))
         except Exception:
             return None
 
@@ -329,7 +330,7 @@ class Router:
             try:
                 from . import utils
 
-                info = utils.get_model_info(dep["litellm_params"]["model"])  # type: ignore[attr-defined]
+                info = utils.get_model_info(dep["litellm_params"]["model"])
                 limit = info.get("max_input_tokens")
             except Exception:
                 return True
@@ -337,7 +338,11 @@ class Router:
 
     def _candidates(self, model: str, kwargs: dict[str, Any]) -> tuple[list[Deployment], int]:
         deployments = self._deployments(model)
-        tokens = self._tokens(deployments[0]["litellm_params"]["model"], kwargs)
+        # Counting costs microseconds: only when a check or a tpm limit needs it.
+        needed = self.enable_pre_call_checks or (
+            self._enforce() and any(d["litellm_params"].get("tpm") for d in deployments)
+        )
+        tokens = self._tokens(deployments[0]["litellm_params"]["model"], kwargs) if needed else None
         if self.enable_pre_call_checks and tokens is not None:
             fitting = [d for d in deployments if self._fits_context(d, tokens)]
             if not fitting:

@@ -2,7 +2,7 @@
 
 A deployment's cost is ``input_cost_per_token + output_cost_per_token`` (USD)
 from its ``model_info``, else its ``litellm_params``, else litellm's model map
-(``get_model_info``, issue 11's model data, when present); a deployment whose
+(``get_model_info``); a deployment whose
 cost is unknown comes last (litellm does the same).
 """
 
@@ -25,8 +25,8 @@ def cost_per_token(deployment: dict[str, Any]) -> float:
     try:
         from .. import utils
 
-        info: Any = utils.get_model_info(params.get("model", ""))  # type: ignore[attr-defined]
-    except Exception:  # no model data yet (issue 11), or the model is not in the map
+        info: Any = utils.get_model_info(params.get("model", ""))
+    except Exception:  # the model is not in the map
         return math.inf
     return float(info.get("input_cost_per_token") or 0) + float(
         info.get("output_cost_per_token") or 0
