@@ -13,11 +13,13 @@ and falls back to other groups, as litellm's Router does. See the README's
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
 import json
 import sys
 import time
+from collections.abc import Generator
 from typing import Any, Callable, Optional, Union
 
 from . import exceptions as exc
@@ -60,6 +62,7 @@ _NOT_RETRIED = (
 
 Deployment = dict[str, Any]
 Fallbacks = list[dict[str, list[str]]]
+_Step = tuple[Any, ...]
 
 
 def _pkg() -> Any:
@@ -490,93 +493,91 @@ class Router:
             return self.default_fallbacks[: self.max_fallbacks]
         return []
 
-    def _route(self, model: str, kwargs: dict[str, Any], fn: Callable[..., Any]) -> Any:
+    def _plan(self, model: str, kwargs: dict[str, Any]) -> Generator[_Step, Any, Any]:
+        """One routed call as steps, for the sync and the async driver: yields
+        ``("admit", candidates)``, ``("call", kwargs)``, ``("fail", id, allowed)``
+        and ``("sleep", seconds)``, receives each step's result (a call's
+        exception is thrown in), returns the response. Retries within a group,
+        then the fallback groups for the error's class; raises the first error."""
         try:
-            return self._route_group(model, kwargs, fn)
+            return (yield from self._plan_group(model, kwargs))
         except Exception as err:
             for group in self._fallback_groups(model, err):
                 try:
-                    return self._route_group(group, kwargs, fn)
+                    return (yield from self._plan_group(group, kwargs))
                 except Exception:
                     continue
             raise
 
-    def _route_group(self, model: str, kwargs: dict[str, Any], fn: Callable[..., Any]) -> Any:
+    def _plan_group(self, model: str, kwargs: dict[str, Any]) -> Generator[_Step, Any, Any]:
         ordered, tokens = self._candidates(model, kwargs)
         attempt = 0
         while True:
-            adm = self.state.admit(
-                [self._candidate(d, tokens) for d in ordered], self._mode, self._enforce()
-            )
+            adm = yield ("admit", [self._candidate(d, tokens) for d in ordered])
             dep = self._chosen(model, ordered, adm)
+            dep_id = dep["model_info"]["id"]
             started = time.perf_counter()
             try:
-                resp = fn(**self._call_kwargs(dep, model, kwargs))
+                resp = yield ("call", self._call_kwargs(dep, model, kwargs))
             except Exception as err:
-                self.state.end(dep["model_info"]["id"], adm.minute, tokens, 0, None)
+                self.state.end(dep_id, adm.minute, tokens, 0, None)
                 allowed = self._allowed_fails(dep, err)
                 if allowed is not None:
-                    self.state.fail(dep["model_info"]["id"], allowed, self.cooldown_time)
+                    yield ("fail", dep_id, allowed)
                 if attempt >= self._retries(model, err):
                     raise
-                time.sleep(self._wait(model, dep, err, attempt))
+                yield ("sleep", self._wait(model, dep, err, attempt))
                 attempt += 1
                 ordered = self._order(ordered)
                 continue
             self.state.end(
-                dep["model_info"]["id"],
-                adm.minute,
-                tokens,
-                _total_tokens(resp),
-                time.perf_counter() - started,
+                dep_id, adm.minute, tokens, _total_tokens(resp), time.perf_counter() - started
             )
             return self._tag(resp, dep)
+
+    def _route(self, model: str, kwargs: dict[str, Any], fn: Callable[..., Any]) -> Any:
+        plan = self._plan(model, kwargs)
+        result: Any = None
+        error: Optional[Exception] = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(result)
+            except StopIteration as done:
+                return done.value
+            result, error = None, None
+            try:
+                if step[0] == "admit":
+                    result = self.state.admit(step[1], self._mode, self._enforce())
+                elif step[0] == "call":
+                    result = fn(**step[1])
+                elif step[0] == "fail":
+                    self.state.fail(step[1], step[2], self.cooldown_time)
+                else:
+                    time.sleep(step[1])
+            except Exception as e:
+                error = e
 
     async def _aroute(self, model: str, kwargs: dict[str, Any], fn: Callable[..., Any]) -> Any:
-        try:
-            return await self._aroute_group(model, kwargs, fn)
-        except Exception as err:
-            for group in self._fallback_groups(model, err):
-                try:
-                    return await self._aroute_group(group, kwargs, fn)
-                except Exception:
-                    continue
-            raise
-
-    async def _aroute_group(
-        self, model: str, kwargs: dict[str, Any], fn: Callable[..., Any]
-    ) -> Any:
-        import asyncio
-
-        ordered, tokens = self._candidates(model, kwargs)
-        attempt = 0
+        plan = self._plan(model, kwargs)
+        result: Any = None
+        error: Optional[Exception] = None
         while True:
-            adm = await self.state.aadmit(
-                [self._candidate(d, tokens) for d in ordered], self._mode, self._enforce()
-            )
-            dep = self._chosen(model, ordered, adm)
-            started = time.perf_counter()
             try:
-                resp = await fn(**self._call_kwargs(dep, model, kwargs))
-            except Exception as err:
-                self.state.end(dep["model_info"]["id"], adm.minute, tokens, 0, None)
-                allowed = self._allowed_fails(dep, err)
-                if allowed is not None:
-                    await self.state.afail(dep["model_info"]["id"], allowed, self.cooldown_time)
-                if attempt >= self._retries(model, err):
-                    raise
-                await asyncio.sleep(self._wait(model, dep, err, attempt))
-                attempt += 1
-                ordered = self._order(ordered)
-                continue
-            self.state.end(
-                dep["model_info"]["id"],
-                adm.minute,
-                tokens,
-                _total_tokens(resp),
-                time.perf_counter() - started,
-            )
-            return self._tag(resp, dep)
+                step = plan.throw(error) if error is not None else plan.send(result)
+            except StopIteration as done:
+                return done.value
+            result, error = None, None
+            try:
+                if step[0] == "admit":
+                    result = await self.state.aadmit(step[1], self._mode, self._enforce())
+                elif step[0] == "call":
+                    result = await fn(**step[1])
+                elif step[0] == "fail":
+                    await self.state.afail(step[1], step[2], self.cooldown_time)
+                else:
+                    await asyncio.sleep(step[1])
+            except Exception as e:
+                error = e
 
     # -- litellm's call methods ----------------------------------------------
 
