@@ -51,6 +51,7 @@ def test_hit_sends_nothing_and_is_marked(srv: FakeOpenAI) -> None:
     assert len(srv.requests) == 1
     assert "cache_hit" not in first._hidden_params
     assert second._hidden_params["cache_hit"] is True
+    assert second._hidden_params["response_cost"] == 0.0
     assert second.model_dump() == first.model_dump()
     assert isinstance(second, litellm.ModelResponse)
     chat(srv, temperature=0.2)  # other params, other key

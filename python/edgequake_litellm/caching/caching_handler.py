@@ -64,6 +64,7 @@ def _from_entry(call_type: str, entry: dict[str, Any], key: str) -> Any:
         "custom_llm_provider": entry.get("custom_llm_provider"),
         "cache_hit": True,
         "cache_key": key,
+        "response_cost": 0.0,  # litellm: a hit costs nothing
     }
     return resp
 
