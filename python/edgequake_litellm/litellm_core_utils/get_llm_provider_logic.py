@@ -30,8 +30,11 @@ _OPENAI_BARE_PREFIXES = (
 
 def model_map_provider(litellm_provider: str) -> str:
     """The provider name a model map ``litellm_provider`` value stands for
-    (``vertex_ai-language-models`` → ``vertex_ai``), as litellm's ``get_llm_provider``."""
-    return "vertex_ai" if litellm_provider.startswith("vertex_ai") else litellm_provider
+    (``vertex_ai-language-models`` → ``vertex_ai``, ``bedrock_converse`` → ``bedrock``), as
+    litellm's ``get_llm_provider`` answers for a bare model name."""
+    if litellm_provider.startswith("vertex_ai"):
+        return "vertex_ai"
+    return "bedrock" if litellm_provider == "bedrock_converse" else litellm_provider
 
 
 def _map_provider(model: str) -> Optional[str]:
@@ -42,7 +45,11 @@ def _map_provider(model: str) -> Optional[str]:
         if lowered != model:
             entry = cost.get(lowered)
     provider = entry.get("litellm_provider") if isinstance(entry, dict) else None
-    return model_map_provider(provider) if isinstance(provider, str) else None
+    if not isinstance(provider, str):
+        return None
+    provider = model_map_provider(provider)
+    # A map row of a provider litellm no longer lists (e.g. anyscale) names no provider.
+    return provider if provider in model_facts.provider_set() else None
 
 
 def get_llm_provider(

@@ -98,13 +98,19 @@ def _tiktoken_name(model: str) -> Optional[str]:
 
 
 def _is_openai_chat_model(model: str) -> bool:
+    """A map row of an OpenAI chat model, or of an Azure deployment of one (litellm's
+    ``_is_openai_cost_map_model``: an Azure row counts only when it names an OpenAI model)."""
     from .. import _request
 
     entry = _request._config().model_cost.get(model)
-    return (
-        isinstance(entry, dict)
-        and entry.get("litellm_provider") in ("openai", "azure")
-        and entry.get("mode") in ("chat", "responses")
+    if not isinstance(entry, dict) or entry.get("mode") not in ("chat", "responses"):
+        return False
+    provider = entry.get("litellm_provider")
+    if provider == "openai":
+        return True
+    name = model.rsplit("/", 1)[-1]
+    return provider == "azure" and (
+        _tiktoken_name(name) is not None or name.startswith(("gpt-", "chatgpt-", "o1", "o3", "o4"))
     )
 
 
