@@ -520,7 +520,7 @@ class Router:
             try:
                 resp = yield ("call", self._call_kwargs(dep, model, kwargs))
             except Exception as err:
-                self.state.end(dep_id, adm.minute, tokens, 0, None)
+                self.state.end(dep_id, adm, tokens, 0, None)
                 allowed = self._allowed_fails(dep, err)
                 if allowed is not None:
                     yield ("fail", dep_id, allowed)
@@ -530,9 +530,7 @@ class Router:
                 attempt += 1
                 ordered = self._order(ordered)
                 continue
-            self.state.end(
-                dep_id, adm.minute, tokens, _total_tokens(resp), time.perf_counter() - started
-            )
+            self.state.end(dep_id, adm, tokens, _total_tokens(resp), time.perf_counter() - started)
             return self._tag(resp, dep)
 
     def _route(self, model: str, kwargs: dict[str, Any], fn: Callable[..., Any]) -> Any:

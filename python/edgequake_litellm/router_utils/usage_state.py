@@ -63,12 +63,14 @@ class Candidate:
 @dataclass(frozen=True)
 class Admission:
     """The outcome of ``admit``: the chosen candidate's ``index`` (``None`` when
-    none can take the call), the ``minute`` it was counted in, and the ids of
-    the candidates that were cooling down."""
+    none can take the call), the ``minute`` it was counted in, the ids of
+    the candidates that were cooling down, and whether it was counted in Redis
+    (``shared``) or in the process."""
 
     index: Optional[int]
     minute: int
     cooling: list[str]
+    shared: bool = False
 
 
 # Updates sent when a call ends: ("incrby", key, n) or ("set", key, value).
@@ -173,11 +175,16 @@ class LocalState:
                     self._counts[key] = self._counts.get(key, 0) + int(value)
 
     def end(
-        self, dep: str, minute: int, reserved: int, used: Optional[int], latency: Optional[float]
+        self,
+        dep: str,
+        adm: Admission,
+        reserved: int,
+        used: Optional[int],
+        latency: Optional[float],
     ) -> None:
-        """A call admitted at ``minute`` ended: correct its tokens (``used``
-        replaces the ``reserved`` estimate), leave in-flight, record latency."""
-        self.apply(_end_updates(self.keys, dep, minute, reserved, used, latency))
+        """A call admitted by ``adm`` ended: correct its tokens (``used`` tokens
+        replace the ``reserved`` estimate), leave in-flight, record latency (s)."""
+        self.apply(_end_updates(self.keys, dep, adm.minute, reserved, used, latency))
 
     def fail(self, dep: str, allowed: int, cooldown: float) -> bool:
         """Count a failure of ``dep`` this minute; cool it down for ``cooldown``
@@ -438,6 +445,7 @@ class RedisState:
             int(index) - 1 if int(index) else None,
             int(minute),
             [c.decode() if isinstance(c, bytes) else str(c) for c in cooling],
+            shared=True,
         )
 
     def admit(self, candidates: list[Candidate], mode: str, enforce: bool) -> Admission:
@@ -472,11 +480,19 @@ class RedisState:
     # -- end of call, failures ----------------------------------------------
 
     def end(
-        self, dep: str, minute: int, reserved: int, used: Optional[int], latency: Optional[float]
+        self,
+        dep: str,
+        adm: Admission,
+        reserved: int,
+        used: Optional[int],
+        latency: Optional[float],
     ) -> None:
-        """``LocalState.end``, sent with the next admission or within ``FLUSH_AFTER`` s."""
-        updates = _end_updates(self.keys, dep, minute, reserved, used, latency)
-        self.local.apply(updates)
+        """``LocalState.end``; for a call counted in Redis, sent with the next
+        admission or within ``FLUSH_AFTER`` s."""
+        if not adm.shared:
+            self.local.end(dep, adm, reserved, used, latency)
+            return
+        updates = _end_updates(self.keys, dep, adm.minute, reserved, used, latency)
         with self._lock:
             self._pending.extend(updates)
             if self._timer is None:
