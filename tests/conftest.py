@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+
+# Tests comparing with litellm import it: it must read its bundled model map, not the network.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import edgequake_litellm as litellm
 from fakeprov.openai import FakeOpenAI

@@ -394,3 +394,30 @@ def test_no_redis_warning_without_redis(srv: FakeOpenAI, caplog: pytest.LogCaptu
     with caplog.at_level(logging.WARNING):
         litellm.Router(model_list=[dep(srv)]).completion("gpt", MESSAGES)
     assert not caplog.records
+
+
+def test_fallbacks_and_retries_answer_from_the_same_servers_as_litellm() -> None:
+    """Differential: the same model_list and faults through litellm's Router and ours."""
+    import litellm as reference
+
+    def scenario(lib: Any) -> list[Any]:
+        with FakeOpenAI() as x, FakeOpenAI() as y:
+            router = lib.Router(
+                model_list=[dep(x, "x"), dep(y, "y")], num_retries=0, fallbacks=[{"x": ["y"]}]
+            )
+            served = []
+            for fault in (
+                openai_error(500, "oops", "server_error"),
+                openai_error(400, "too long", code="context_length_exceeded"),
+                openai_error(429, "slow", "rate_limit_error"),
+            ):
+                x.enqueue(fault)
+                resp = router.completion(model="x", messages=MESSAGES)
+                served.append(resp._hidden_params["api_base"] == y.url)
+                assert resp._hidden_params["model_id"]
+            served.append(
+                router.completion(model="y", messages=MESSAGES).choices[0].message.content
+            )
+            return served
+
+    assert scenario(litellm) == scenario(reference) == [True, True, True, "echo: hello there world"]

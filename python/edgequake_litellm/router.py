@@ -476,22 +476,22 @@ class Router:
     # -- routing with retries and fallbacks ----------------------------------
 
     def _fallback_groups(self, model: str, err: BaseException) -> list[str]:
+        """The groups to try after ``model`` failed with ``err``: its entry in
+        ``context_window_fallbacks`` / ``content_policy_fallbacks`` for those
+        errors, else in ``fallbacks``, else ``"*"``'s, else ``default_fallbacks``
+        (litellm's order)."""
+        tables = [self.fallbacks]
         if isinstance(err, exc.ContextWindowExceededError):
-            table = self.context_window_fallbacks
+            tables.insert(0, self.context_window_fallbacks)
         elif isinstance(err, exc.ContentPolicyViolationError):
-            table = self.content_policy_fallbacks
-        else:
-            table = self.fallbacks
+            tables.insert(0, self.content_policy_fallbacks)
         group = self._resolve(model)
-        for entry in table:
-            if group in entry or model in entry:
-                return list(entry.get(group) or entry.get(model) or [])[: self.max_fallbacks]
-        for entry in table:
-            if "*" in entry:
-                return list(entry["*"])[: self.max_fallbacks]
-        if table is self.fallbacks:
-            return self.default_fallbacks[: self.max_fallbacks]
-        return []
+        for table in tables:
+            for key in (group, model, "*"):
+                for entry in table:
+                    if key in entry:
+                        return list(entry[key] or [])[: self.max_fallbacks]
+        return self.default_fallbacks[: self.max_fallbacks]
 
     def _plan(self, model: str, kwargs: dict[str, Any]) -> Generator[_Step, Any, Any]:
         """One routed call as steps, for the sync and the async driver: yields
