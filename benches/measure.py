@@ -3,8 +3,8 @@
     python benches/measure.py FAMILY CLIENT
 
 Families: ``import``, ``footprint``, ``sync``, ``threads``, ``async100``, ``async500``,
-``stream_sync``, ``stream_async``, ``embed``. A family the client cannot do prints
-``{"n/a": "<reason>"}``.
+``stream_sync``, ``stream_async``, ``embed``, ``first_sync``, ``first_async``. A family the
+client cannot do prints ``{"n/a": "<reason>"}``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import m_async
 import m_embed
+import m_first
 import m_footprint
 import m_import
 import m_stream
@@ -32,6 +33,8 @@ FAMILIES: dict[str, Callable[[str], dict[str, Any]]] = {
     "stream_sync": lambda client: m_stream.run(client, asynchronous=False),
     "stream_async": lambda client: m_stream.run(client, asynchronous=True),
     "embed": m_embed.run,
+    "first_sync": lambda client: m_first.run(client, asynchronous=False),
+    "first_async": lambda client: m_first.run(client, asynchronous=True),
 }
 
 

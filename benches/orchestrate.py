@@ -34,6 +34,8 @@ FAMILIES = [
     "stream_sync",
     "stream_async",
     "embed",
+    "first_sync",
+    "first_async",
 ]
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 

@@ -35,6 +35,9 @@ ROWS = [
     ("stream_async_chunks_s", "async stream, chunks/s", "stream_async"),
     ("stream_async_first_ms", "async stream, first chunk, ms", "stream_async"),
     ("embed_calls_s", "embeddings calls/s (16 x 1536)", "embed"),
+    ("first_sync_ms", "first sync call of a fresh process, ms", "first_sync"),
+    ("first_async_ms", "first async call of a fresh process, ms", "first_async"),
+    ("first_thread_ms", "first sync call on a new thread, ms", "first_sync"),
     ("threads_calls_s", "8 threads x 250 sync calls, calls/s", "threads"),
 ]
 
@@ -106,6 +109,11 @@ TARGETS: list[tuple[str, Check]] = [
     ("sync stream first chunk ≤ 2 ms", _vs("stream_sync_first_ms", None, 2, "≤")),
     ("async stream first chunk ≤ 2 ms", _vs("stream_async_first_ms", None, 2, "≤")),
     ("embeddings calls/s ≥ 1.5x raw httpx", _vs("embed_calls_s", "httpx", 1.5, "≥")),
+    ("first sync call ≤ 10 ms", _vs("first_sync_ms", None, 10, "≤")),
+    ("first sync call ≤ 2x raw httpx", _vs("first_sync_ms", "httpx", 2, "≤")),
+    ("first async call ≤ 10 ms", _vs("first_async_ms", None, 10, "≤")),
+    ("first async call ≤ 2x raw httpx", _vs("first_async_ms", "httpx", 2, "≤")),
+    ("first sync call on a new thread ≤ 2 ms", _vs("first_thread_ms", None, 2, "≤")),
     ("8 threads sync calls/s ≥ 4x the openai SDK", _vs("threads_calls_s", "openai", 4, "≥")),
 ]
 

@@ -11,6 +11,7 @@ pub mod providers;
 pub mod runtime;
 pub mod shutdown;
 pub mod sse;
+pub mod trust;
 
 use pyo3::prelude::*;
 
