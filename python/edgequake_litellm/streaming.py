@@ -3,7 +3,9 @@
 One class serves ``for`` and ``async for``. Chunks arrive from the native core
 in batches (everything decoded from one network read) and are yielded one by
 one as ``ModelResponseStream`` objects, shaped as litellm shapes them
-(``litellm_core_utils/streaming_handler.py``):
+(``litellm_core_utils/streaming_handler.py``; the native core does the shaping
+on the chunk JSON, ``src/bindings/shape.rs``, so each chunk is validated once
+here and never modified after):
 
 - chunks with an empty delta and no ``finish_reason`` (the provider's opening
   role-only chunk, keep-alives) are skipped;
@@ -24,7 +26,7 @@ from typing import Any, Optional
 
 from . import _elc_core
 from .exceptions import from_native
-from .types.utils import ModelResponseStream, StreamingChoices
+from .types.utils import ModelResponseStream
 
 __all__ = ["CustomStreamWrapper"]
 
@@ -51,42 +53,16 @@ class CustomStreamWrapper:
         self.send_stream_usage = bool(stream_options and stream_options.get("include_usage"))
         self.chunks: list[ModelResponseStream] = []
         self._pending: deque[bytes] = deque()
-        self._id: Optional[str] = None
-        self._sent_first = False
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
+        native.shape(model, self.send_stream_usage)
 
-    # -- chunk shaping -------------------------------------------------------
-
-    def _shape(self, raw: bytes) -> Optional[ModelResponseStream]:
-        chunk = ModelResponseStream.model_validate_json(raw)
-        if self._id is None:
-            self._id = chunk.id
-        chunk.id = self._id
-        chunk.model = self.model
-        if not chunk.choices:
-            # The provider's usage-only chunk (OpenAI: ``choices: []``).
-            if chunk.usage is None or not self.send_stream_usage:
-                return None
-            chunk.choices = [StreamingChoices()]
-        elif all(_empty(c) for c in chunk.choices):
+    def _next_pending(self) -> Optional[ModelResponseStream]:
+        if not self._pending:
             return None
-        for choice in chunk.choices:
-            choice.delta.role = None if self._sent_first else "assistant"
-            for tc in choice.delta.tool_calls or ():
-                tc.type = tc.type or "function"  # litellm: on every fragment
-        self._sent_first = True
-        if not self.send_stream_usage:
-            chunk.usage = None
+        chunk = ModelResponseStream.model_validate_json(self._pending.popleft())
         chunk._hidden_params = self._hidden_params
         self.chunks.append(chunk)
         return chunk
-
-    def _next_pending(self) -> Optional[ModelResponseStream]:
-        while self._pending:
-            chunk = self._shape(self._pending.popleft())
-            if chunk is not None:
-                return chunk
-        return None
 
     # -- sync iteration ------------------------------------------------------
 
@@ -145,14 +121,3 @@ class CustomStreamWrapper:
         self.completion_stream.close()
         self._pending.clear()
 
-
-def _empty(choice: StreamingChoices) -> bool:
-    d = choice.delta
-    return (
-        choice.finish_reason is None
-        and not d.content
-        and not d.tool_calls
-        and d.function_call is None
-        and not getattr(d, "reasoning_content", None)
-        and not getattr(d, "thinking_blocks", None)
-    )

@@ -3,6 +3,7 @@
 
 mod call;
 mod options;
+mod shape;
 mod stream;
 
 use pyo3::prelude::*;
