@@ -11,7 +11,7 @@ use pyo3::types::PyBytes;
 
 use crate::error::{Error, Kind};
 use crate::providers::{self, Endpoint};
-use crate::runtime;
+use crate::{asyncio, runtime};
 use call::Call;
 use options::Options;
 pub use stream::Stream;
@@ -80,7 +80,7 @@ fn py_acall<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let ep = endpoint(endpoint_name)?;
     let c = Call::new(provider, model, options)?;
-    runtime::awaitable(py, async move { c.json(ep, body).await.map(Body) })
+    asyncio::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Blocking open of a streamed chat call; returns once the provider answered.
@@ -109,7 +109,7 @@ fn py_astream<'py>(
     options: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
     let c = Call::new(provider, model, options)?;
-    runtime::awaitable(py, async move {
+    asyncio::awaitable(py, async move {
         let (rx, task) = c.stream(body).await?;
         Ok(Stream::new(rx, task))
     })

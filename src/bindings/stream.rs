@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, Mutex};
 
 use super::shape::Shaper;
 use crate::error::{Error, Kind};
-use crate::runtime;
+use crate::{asyncio, runtime};
 
 /// What the reading task hands to the consumer.
 pub enum Item {
@@ -124,7 +124,7 @@ impl Stream {
     /// Awaitable form of `next_batch`.
     fn anext_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let shared = Arc::clone(&self.shared);
-        runtime::awaitable(py, async move { shared.next().await })
+        asyncio::awaitable(py, async move { shared.next().await })
     }
 
     /// From now on, shape chunks as litellm's `CustomStreamWrapper` does
