@@ -33,6 +33,7 @@ FAMILIES = [
     "async500",
     "stream_sync",
     "stream_async",
+    "streams1000",
     "embed",
     "first_sync",
     "first_async",

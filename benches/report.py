@@ -34,6 +34,8 @@ ROWS = [
     ("stream_sync_first_ms", "sync stream, first chunk, ms", "stream_sync"),
     ("stream_async_chunks_s", "async stream, chunks/s", "stream_async"),
     ("stream_async_first_ms", "async stream, first chunk, ms", "stream_async"),
+    ("streams1000_chunks_s", "1,000 async streams x 200 chunks, chunks/s", "streams1000"),
+    ("streams1000_peak_rss_mb", "peak RSS, 1,000 async streams, MB", "streams1000"),
     ("embed_calls_s", "embeddings calls/s (16 x 1536)", "embed"),
     ("first_sync_ms", "first sync call of a fresh process, ms", "first_sync"),
     ("first_async_ms", "first async call of a fresh process, ms", "first_async"),
@@ -106,6 +108,14 @@ TARGETS: list[tuple[str, Check]] = [
     ("async calls/s, 500 in flight ≥ 2x raw aiohttp", _vs("async500_calls_s", "aiohttp", 2, "≥")),
     ("sync stream chunks/s ≥ 1x raw httpx", _vs("stream_sync_chunks_s", "httpx", 1, "≥")),
     ("async stream chunks/s ≥ 1x raw aiohttp", _vs("stream_async_chunks_s", "aiohttp", 1, "≥")),
+    (
+        "1,000 async streams chunks/s ≥ 1.5x raw aiohttp",
+        _vs("streams1000_chunks_s", "aiohttp", 1.5, "≥"),
+    ),
+    (
+        "peak RSS, 1,000 async streams ≤ 1.2x raw aiohttp",
+        _vs("streams1000_peak_rss_mb", "aiohttp", 1.2, "≤"),
+    ),
     ("sync stream first chunk ≤ 2 ms", _vs("stream_sync_first_ms", None, 2, "≤")),
     ("async stream first chunk ≤ 2 ms", _vs("stream_async_first_ms", None, 2, "≤")),
     ("embeddings calls/s ≥ 1.5x raw httpx", _vs("embed_calls_s", "httpx", 1.5, "≥")),
