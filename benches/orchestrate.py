@@ -3,7 +3,7 @@ write ``latest.json`` and ``latest.md`` into the directory given as the only arg
 
 Started by ``run.sh`` (which provides the venvs and the running nginx) with
 ``BENCH_PORT``, ``BENCH_SERVER_DIR``, ``BENCH_VENVS`` and optionally ``BENCH_QUICK``,
-``BENCH_REPEATS``, ``BENCH_CLIENTS``. Each measurement is a fresh process of the client's
+``BENCH_REPEATS``, ``BENCH_CLIENTS``, ``BENCH_FAMILIES`` (a subset of the families). Each measurement is a fresh process of the client's
 venv (``measure.py FAMILY CLIENT``); one that fails is recorded as an error, not retried.
 """
 
@@ -107,6 +107,7 @@ def main() -> None:
     out_dir = Path(sys.argv[1])
     clients = os.environ.get("BENCH_CLIENTS", "").split() or list(CLIENTS)
     repeats = int(os.environ.get("BENCH_REPEATS", "1" if QUICK else "3"))
+    families = os.environ.get("BENCH_FAMILIES", "").split() or FAMILIES
     started = time.time()
     doc: dict[str, Any] = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -132,7 +133,7 @@ def main() -> None:
     for repeat in range(repeats):
         order = clients[repeat % len(clients) :] + clients[: repeat % len(clients)]
         doc["load_average"][f"repeat {repeat + 1}"] = os.getloadavg()
-        for family in FAMILIES:
+        for family in families:
             for client in order:
                 t = time.perf_counter()
                 metrics = _measure(client, family)
