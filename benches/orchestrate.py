@@ -3,8 +3,9 @@ write ``latest.json`` and ``latest.md`` into the directory given as the only arg
 
 Started by ``run.sh`` (which provides the venvs and the running nginx) with
 ``BENCH_PORT``, ``BENCH_SERVER_DIR``, ``BENCH_VENVS`` and optionally ``BENCH_QUICK``,
-``BENCH_REPEATS``, ``BENCH_CLIENTS``, ``BENCH_FAMILIES`` (a subset of the families). Each measurement is a fresh process of the client's
-venv (``measure.py FAMILY CLIENT``); one that fails is recorded as an error, not retried.
+``BENCH_REPEATS``, ``BENCH_CLIENTS``, ``BENCH_FAMILIES`` (a subset of the families). Each
+measurement is a fresh process of the client's venv (``measure.py FAMILY CLIENT``); one that
+fails is recorded as an error, not retried.
 """
 
 from __future__ import annotations
