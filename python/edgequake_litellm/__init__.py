@@ -10,31 +10,40 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import importlib.util
 import os
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _alias, _elc_core
 from ._elc_core import __version__
-from .exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    AuthenticationError,
-    BadGatewayError,
-    BadRequestError,
-    ContentPolicyViolationError,
-    ContextWindowExceededError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServiceUnavailableError,
-    Timeout,
-    UnprocessableEntityError,
-    UnsupportedParamsError,
-)
 
 if TYPE_CHECKING:
+    from .cost_calculator import completion_cost, cost_per_token
+    from .exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        AuthenticationError,
+        BadGatewayError,
+        BadRequestError,
+        ContentPolicyViolationError,
+        ContextWindowExceededError,
+        InternalServerError,
+        ModelNotMappedError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServiceUnavailableError,
+        Timeout,
+        UnprocessableEntityError,
+        UnsupportedParamsError,
+    )
+    from .litellm_core_utils.get_model_cost_map import ModelCostMap, get_model_cost_map
+    from .litellm_core_utils.get_supported_openai_params import (
+        OPENAI_CHAT_COMPLETION_PARAMS,
+        get_supported_openai_params,
+    )
+    from .litellm_core_utils.token_counter import decode, encode, token_counter
     from .main import acompletion, aembedding, completion, embedding
     from .streaming import CustomStreamWrapper
     from .types.utils import (
@@ -51,12 +60,93 @@ if TYPE_CHECKING:
         StreamingChoices,
         Usage,
     )
-    from .utils import get_llm_provider, stream_chunk_builder
+    from .utils import (
+        get_llm_provider,
+        get_max_tokens,
+        get_model_info,
+        register_model,
+        stream_chunk_builder,
+        supports_audio_input,
+        supports_audio_output,
+        supports_function_calling,
+        supports_parallel_function_calling,
+        supports_pdf_input,
+        supports_prompt_caching,
+        supports_reasoning,
+        supports_response_schema,
+        supports_system_messages,
+        supports_tool_choice,
+        supports_vision,
+        supports_web_search,
+        validate_environment,
+    )
+
+    model_cost: ModelCostMap
+    provider_list: list[str]
+    model_list: list[str]
+    models_by_provider: dict[str, set[str]]
+
+#: litellm's exception classes (``exceptions.__all__``).
+_EXCEPTIONS = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "AuthenticationError",
+    "AzureOpenAIError",
+    "BadGatewayError",
+    "BadRequestError",
+    "ContentPolicyViolationError",
+    "ContextWindowExceededError",
+    "ImageFetchError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "JSONSchemaValidationError",
+    "LiteLLMUnknownProvider",
+    "MockException",
+    "ModelNotMappedError",
+    "NotFoundError",
+    "OpenAIError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RejectedRequestError",
+    "RouterRateLimitError",
+    "ServiceUnavailableError",
+    "Timeout",
+    "UnprocessableEntityError",
+    "UnsupportedParamsError",
+)
 
 #: Public names whose modules load on first use (they build pydantic models):
 #: ``import edgequake_litellm`` stays cheap; the first call pays once.
 _LAZY = {
-    **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
+    # Exceptions load on first use: with openai installed they subclass openai's classes,
+    # and importing openai costs more than this whole package.
+    **dict.fromkeys(_EXCEPTIONS, ".exceptions"),
+    **dict.fromkeys(("get_secret", "get_secret_bool"), ".secret_managers.main"),
+    **dict.fromkeys(
+        (
+            "ChatCompletionAnnotation",
+            "ChatCompletionAssistantMessage",
+            "ChatCompletionSystemMessage",
+            "ChatCompletionToolCallFunctionChunk",
+            "ChatCompletionToolMessage",
+            "ChatCompletionUserMessage",
+            "OpenAIMessageContent",
+        ),
+        ".types.llms.openai",
+    ),
+    **dict.fromkeys(
+        (
+            "acompletion",
+            "acompletion_with_retries",
+            "aembedding",
+            "completion",
+            "completion_with_retries",
+            "embedding",
+        ),
+        ".main",
+    ),
+    "batch_completion": ".batch_completion.main",
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(
         (
@@ -69,27 +159,100 @@ _LAZY = {
             "Function",
             "Message",
             "ModelResponse",
+            "ModelResponseBase",
             "ModelResponseStream",
             "StreamingChoices",
             "Usage",
         ),
         ".types.utils",
     ),
-    **dict.fromkeys(("get_llm_provider", "stream_chunk_builder"), ".utils"),
+    **dict.fromkeys(
+        (
+            "get_llm_provider",
+            "get_max_tokens",
+            "get_model_info",
+            "register_model",
+            "stream_chunk_builder",
+            "supports_audio_input",
+            "supports_audio_output",
+            "supports_function_calling",
+            "supports_parallel_function_calling",
+            "supports_pdf_input",
+            "supports_prompt_caching",
+            "supports_reasoning",
+            "supports_response_schema",
+            "supports_system_messages",
+            "supports_tool_choice",
+            "supports_vision",
+            "supports_web_search",
+            "validate_environment",
+        ),
+        ".utils",
+    ),
+    **dict.fromkeys(("completion_cost", "cost_per_token"), ".cost_calculator"),
+    **dict.fromkeys(
+        ("OPENAI_CHAT_COMPLETION_PARAMS", "get_supported_openai_params"),
+        ".litellm_core_utils.get_supported_openai_params",
+    ),
+    **dict.fromkeys(("decode", "encode", "token_counter"), ".litellm_core_utils.token_counter"),
+    "get_model_cost_map": ".litellm_core_utils.get_model_cost_map",
 }
+
+#: Module globals built on first read (the model map and lists derived from it).
+_LAZY_DATA = ("model_cost", "provider_list", "model_list", "models_by_provider")
+
+
+def _lazy_data(name: str) -> Any:
+    if name == "model_cost":
+        from .litellm_core_utils.get_model_cost_map import ModelCostMap
+
+        return ModelCostMap()
+    if name == "provider_list":
+        from .litellm_core_utils.model_facts import provider_list
+
+        return list(provider_list())
+    from .litellm_core_utils.get_llm_provider_logic import model_map_provider
+
+    cost = globals()["model_cost"] if "model_cost" in globals() else __getattr__("model_cost")
+    by_provider: dict[str, set[str]] = {}
+    chat: list[str] = []
+    for key, entry in cost.items():
+        provider = entry.get("litellm_provider") if isinstance(entry, dict) else None
+        if not isinstance(provider, str):
+            continue
+        by_provider.setdefault(model_map_provider(provider), set()).add(key)
+        if entry.get("mode") in ("chat", "completion", "responses"):
+            chat.append(key)
+    return chat if name == "model_list" else by_provider
+
+
+#: Where an unimplemented litellm name is explained.
+_COMPATIBILITY_TABLE = "the README's table 'Compatibility with litellm's names'"
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY_DATA:
+        value = _lazy_data(name)
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    if module is not None:
+        value = getattr(importlib.import_module(module, __name__), name)
+    elif not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        # A submodule (``litellm.utils``, ``litellm.types``...): reachable as an attribute
+        # without importing it first, as litellm's are; loaded on first use.
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(
+            f"module {__name__!r} has no attribute {name!r}: litellm's {name!r} is not "
+            f"implemented by edgequake-litellm (see {_COMPATIBILITY_TABLE})"
+        )
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_DATA))
 
 
 # -- litellm's module globals (litellm/__init__.py) ---------------------------
@@ -111,14 +274,46 @@ num_retries: Optional[int] = None
 request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
 #: TLS verification: True (system trust store, or ``SSL_CERT_FILE``), False, or a CA bundle path.
 ssl_verify: Union[bool, str] = True
-#: Drop parameters a provider does not support instead of raising.
+#: Drop parameters a provider does not support instead of raising UnsupportedParamsError.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
+#: ``token_counter`` returns 0 when set (litellm's switch).
+disable_token_counter: bool = False
+
+# -- PLACEHOLDER for issue 13 (callbacks): the names crewai reads when it builds an LLM.
+# Issue 13's branch defines and honours these; on merge, keep its version and drop these.
+callbacks: list[Any] = []
+success_callback: list[Any] = []
+failure_callback: list[Any] = []
+_async_success_callback: list[Any] = []
+_async_failure_callback: list[Any] = []
+set_verbose: bool = False
+
+#: litellm's ``model_alias_map``: ``{"alias": "provider/model"}``, resolved on every call.
+model_alias_map: dict[str, str] = {}
+#: Accepted for litellm code that sets them; no effect here (README, "Module settings").
+suppress_debug_info: bool = False
+telemetry: bool = True
+modify_params: bool = bool(os.environ.get("LITELLM_MODIFY_PARAMS"))
+use_litellm_proxy: bool = False
+add_function_to_prompt: bool = False
+model_fallbacks: Optional[list[Any]] = None
+context_window_fallback_dict: dict[str, str] = {}
+#: Sent as ``api-version`` where a provider takes one (Azure-style gateways); else unused.
+api_version: Optional[str] = None
+#: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
+client_session: Any = None
+aclient_session: Any = None
+#: The response cache: ``None`` until a ``litellm.Cache`` is assigned (the caching issue).
+cache: Any = None
+max_tokens: int = 4096
+retry: bool = True
 
 _alias.install()
 # Native threads must not re-enter the interpreter once it starts finalizing.
 atexit.register(_elc_core.shutdown)
 
 __all__ = [
+    "OPENAI_CHAT_COMPLETION_PARAMS",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -137,6 +332,7 @@ __all__ = [
     "Function",
     "InternalServerError",
     "Message",
+    "ModelNotMappedError",
     "ModelResponse",
     "ModelResponseStream",
     "NotFoundError",
@@ -152,7 +348,34 @@ __all__ = [
     "acompletion",
     "aembedding",
     "completion",
+    "completion_cost",
+    "cost_per_token",
+    "decode",
     "embedding",
+    "encode",
     "get_llm_provider",
+    "get_max_tokens",
+    "get_model_cost_map",
+    "get_model_info",
+    "get_supported_openai_params",
+    "model_cost",
+    "model_list",
+    "models_by_provider",
+    "provider_list",
+    "register_model",
     "stream_chunk_builder",
+    "supports_audio_input",
+    "supports_audio_output",
+    "supports_function_calling",
+    "supports_parallel_function_calling",
+    "supports_pdf_input",
+    "supports_prompt_caching",
+    "supports_reasoning",
+    "supports_response_schema",
+    "supports_system_messages",
+    "supports_tool_choice",
+    "supports_vision",
+    "supports_web_search",
+    "token_counter",
+    "validate_environment",
 ]

@@ -9,14 +9,31 @@ the OpenAI-shaped JSON body.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pydantic import BaseModel
 
 from . import _elc_core
-from .exceptions import bad_request
+from ._settings import config
+
+if TYPE_CHECKING:
+    from .exceptions import APIError, BadRequestError
+
+
+def bad_request(message: str, model: str = "", llm_provider: str = "") -> BadRequestError:
+    """A ``BadRequestError`` for an argument refused before any network call."""
+    from .exceptions import BadRequestError  # loads openai when installed: not at import
+
+    return BadRequestError(message, model, llm_provider)
+
+
+def native_error(err: BaseException) -> APIError:
+    """litellm's exception for a native ``ProviderError`` (``exceptions.from_native``)."""
+    from .exceptions import from_native
+
+    return from_native(err)
+
 
 #: Default retries when neither the call nor ``litellm.num_retries`` sets one:
 #: litellm's ``DEFAULT_MAX_RETRIES`` (the openai SDK's ``max_retries``).
@@ -39,6 +56,8 @@ _CALL_OPTIONS = frozenset(
         "custom_llm_provider",
         "extra_body",
         "stream",
+        "allowed_openai_params",
+        "additional_drop_params",
     }
 )
 
@@ -89,7 +108,7 @@ class NativeCall:
     body: bytes
     options: dict[str, Any]
     """``_elc_core``'s options dict: ``api_key``, ``api_base``, ``timeout``
-    (seconds), ``num_retries``, ``headers``, ``drop_params``, ``ssl_verify``.
+    (seconds), ``num_retries``, ``headers``, ``ssl_verify``.
     It holds the API key: never print it."""
 
     @property
@@ -109,9 +128,7 @@ class NativeCall:
         )
 
 
-def _config() -> Any:
-    """The package module, whose attributes are litellm's module globals."""
-    return sys.modules[__package__]
+_config = config
 
 
 def _json_default(obj: Any) -> Any:
@@ -213,10 +230,8 @@ def _num_retries(kwargs: dict[str, Any]) -> int:
 
 
 def _drop_params(kwargs: dict[str, Any]) -> bool:
-    d = kwargs.get("drop_params")
-    if d is None:
-        d = _config().drop_params
-    return bool(d)
+    """litellm's rule: unsupported parameters are dropped when the call or the global says so."""
+    return kwargs.get("drop_params") is True or _config().drop_params is True
 
 
 def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
@@ -230,15 +245,19 @@ def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
     )
 
 
-def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeCall:
+def prepare(
+    model: Any, kwargs: dict[str, Any], body: dict[str, Any], chat: bool = False
+) -> NativeCall:
     """Resolve provider and options, and serialize ``body`` plus every
     non-option keyword argument (unknown ones pass through, as litellm sends
-    them in ``extra_body``)."""
+    them in ``extra_body``). For a ``chat`` call, the OpenAI parameters are held to
+    the provider's table first (``get_supported_openai_params``)."""
     if not isinstance(model, str) or not model:
         raise bad_request(f"model must be a non-empty string, got {model!r}")
+    cfg = _config()
+    model = cfg.model_alias_map.get(model, model)  # litellm.model_alias_map
     custom = kwargs.get("custom_llm_provider")
     provider, model_id, key_globals = _elc_core.route(model, custom)
-    cfg = _config()
     api_key = kwargs.get("api_key") or cfg.api_key
     for name in key_globals:
         api_key = api_key or getattr(cfg, name, None)
@@ -258,6 +277,11 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
     n = payload.get("n")
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
         raise bad_request(f"n must be an int >= 1, got {n!r}", model, provider)
+    drop = _drop_params(kwargs)
+    if chat:
+        from .litellm_core_utils.get_supported_openai_params import check_params
+
+        check_params(payload, model_id, provider, drop, kwargs)
     try:
         raw = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()
     except (TypeError, ValueError) as e:
@@ -268,7 +292,6 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
         "timeout": _timeout(kwargs),
         "num_retries": _num_retries(kwargs),
         "headers": _headers(kwargs),
-        "drop_params": _drop_params(kwargs),
         "ssl_verify": _ssl_verify(kwargs),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
@@ -280,7 +303,7 @@ def chat(model: Any, messages: Any, kwargs: dict[str, Any], stream: bool) -> Nat
     body: dict[str, Any] = {"messages": messages}
     if stream:
         body["stream"] = True
-    return prepare(model, kwargs, body)
+    return prepare(model, kwargs, body, chat=True)
 
 
 def embedding(model: Any, input: Any, kwargs: dict[str, Any]) -> NativeCall:

@@ -30,7 +30,6 @@ pub struct Call {
     timeout: Option<Duration>,
     num_retries: u32,
     headers: Vec<(String, String)>,
-    drop_params: bool,
     ssl_verify: Verify,
 }
 
@@ -45,7 +44,6 @@ impl Call {
             timeout,
             num_retries,
             headers,
-            drop_params,
             ssl_verify,
         } = options;
         let spec = providers::spec(provider).ok_or_else(|| {
@@ -111,7 +109,6 @@ impl Call {
             timeout,
             num_retries,
             headers: headers.unwrap_or_default(),
-            drop_params,
             ssl_verify,
         })
     }
@@ -125,7 +122,6 @@ impl Call {
             base: &self.base,
             api_key: self.api_key.as_deref(),
             model: &self.model,
-            drop_params: self.drop_params,
         };
         let mut req = self.spec.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;
