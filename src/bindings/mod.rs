@@ -14,7 +14,7 @@ use crate::providers::{self, Endpoint};
 use crate::{asyncio, runtime};
 use call::Call;
 use options::Options;
-pub use stream::Stream;
+pub use stream::{shape_chunks, Stream};
 
 /// Response JSON bytes, handed to Python as `bytes`.
 pub struct Body(Vec<u8>);
@@ -122,6 +122,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(py_acall, m)?)?;
     m.add_function(wrap_pyfunction!(py_stream, m)?)?;
     m.add_function(wrap_pyfunction!(py_astream, m)?)?;
+    m.add_function(wrap_pyfunction!(shape_chunks, m)?)?;
     m.add_class::<Stream>()?;
     Ok(())
 }

@@ -93,6 +93,15 @@ impl Shared {
     }
 }
 
+/// `shape_chunks(model, include_usage, chunks)`: the chunks of one whole
+/// stream shaped as [`Stream::shape`] shapes a native stream's (for streams
+/// made in Python, such as `mock_response`'s).
+#[pyfunction]
+pub fn shape_chunks(model: String, include_usage: bool, chunks: Vec<Vec<u8>>) -> Batch {
+    let mut shaper = Shaper::new(model, include_usage);
+    Batch(chunks.into_iter().filter_map(|c| shaper.shape(c)).collect())
+}
+
 /// A streamed chat response. Python's `CustomStreamWrapper` drives it.
 #[pyclass(module = "edgequake_litellm._elc_core", frozen)]
 pub struct Stream {
