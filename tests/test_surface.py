@@ -232,3 +232,30 @@ def test_acompletion_with_retries_gives_up_after_its_attempts(srv: FakeOpenAI) -
             )
         )
     assert len(srv.requests) == 2
+
+
+def test_trim_messages_fits_the_budget_newest_first() -> None:
+    history = [{"role": "system", "content": "be terse"}] + [
+        {"role": "user", "content": f"turn {i} " + "word " * 200} for i in range(5)
+    ]
+    before = [dict(m) for m in history]
+    out = litellm.utils.trim_messages(history, model="gpt-4o", max_tokens=300)
+    assert isinstance(out, list)
+    assert history == before  # the input is not modified
+    assert litellm.token_counter(model="gpt-4o", messages=out) <= 300
+    assert out[0] == {"role": "system", "content": "be terse"}
+    assert out[-1] == history[-1]  # the newest turn is kept whole
+    assert ".." in out[1]["content"]  # the one before it is cut in the middle
+    trimmed, left = litellm.trim_messages(
+        history, model="gpt-4o", max_tokens=300, return_response_tokens=True
+    )
+    assert trimmed == out and 0 <= left < 300
+
+
+def test_trim_messages_window_tool_tail_and_unknown_model() -> None:
+    short = [{"role": "user", "content": "hi"}]
+    assert litellm.trim_messages(short, model="gpt-4o") == short  # under 75% of the window
+    assert litellm.trim_messages(short * 3, model="no-such-model") == short * 3
+    tool = {"role": "tool", "tool_call_id": "c1", "content": "x " * 400}
+    out = litellm.trim_messages([*short, tool], model="gpt-4o", max_tokens=50)
+    assert isinstance(out, list) and out[-1] == tool  # trailing tool results kept as they are

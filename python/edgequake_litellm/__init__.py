@@ -147,6 +147,7 @@ _LAZY = {
         ".main",
     ),
     "batch_completion": ".batch_completion.main",
+    "trim_messages": ".litellm_core_utils.trim_messages",
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(
         (

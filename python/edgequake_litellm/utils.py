@@ -22,6 +22,7 @@ from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
 from .litellm_core_utils.token_counter import decode, encode, token_counter
+from .litellm_core_utils.trim_messages import trim_messages
 from .types.utils import (
     ChatCompletionMessageToolCall,
     Choices,
@@ -56,6 +57,7 @@ __all__ = [
     "supports_vision",
     "supports_web_search",
     "token_counter",
+    "trim_messages",
     "validate_environment",
 ]
 
