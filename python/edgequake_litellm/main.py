@@ -13,15 +13,17 @@ from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 from . import _elc_core, _request
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
-from .types.utils import EmbeddingResponse, ModelResponse
+from .types.utils import EmbeddingResponse, ModelResponse, TextChoices, TextCompletionResponse
 
 __all__ = [
     "acompletion",
     "acompletion_with_retries",
     "aembedding",
+    "atext_completion",
     "completion",
     "completion_with_retries",
     "embedding",
+    "text_completion",
 ]
 
 _OPTIONS_DOC = """
@@ -274,3 +276,107 @@ async def acompletion_with_retries(*args: Any, **kwargs: Any) -> Any:
     kwargs.pop("retry_strategy", None)
     kwargs.pop("original_function", None)
     return await acompletion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)
+
+
+def _prompt_messages(prompt: Any, model: str) -> list[dict[str, Any]]:
+    """litellm's rule for a chat model: the prompt (a string, or a list of strings joined
+    by newlines) is one user turn."""
+    if isinstance(prompt, list) and all(isinstance(p, str) for p in prompt):
+        prompt = "\n".join(prompt)
+    if not isinstance(prompt, str):
+        raise _request.bad_request(
+            f"prompt must be a string or a list of strings, got {type(prompt).__name__}", model
+        )
+    return [{"role": "user", "content": prompt}]
+
+
+def _text_response(chat: ModelResponse) -> TextCompletionResponse:
+    out = TextCompletionResponse(
+        id=chat.id,
+        created=chat.created,
+        model=chat.model,
+        system_fingerprint=chat.system_fingerprint,
+        choices=[
+            TextChoices(
+                index=c.index,
+                text=c.message.content or "",
+                finish_reason=c.finish_reason,
+                logprobs=c.logprobs,
+            )
+            for c in chat.choices
+        ],
+        usage=chat.usage,
+    )
+    out._hidden_params = dict(chat._hidden_params)
+    return out
+
+
+class TextCompletionStreamWrapper:
+    """Iterator (sync and async) of ``TextCompletionResponse`` chunks over a chat stream,
+    as litellm's: each chunk's ``choices[0].text`` is the new text. Closing it closes
+    the connection."""
+
+    def __init__(self, stream: CustomStreamWrapper) -> None:
+        self.completion_stream = stream
+
+    @staticmethod
+    def _convert(chunk: Any) -> TextCompletionResponse:
+        return TextCompletionResponse(
+            id=chunk.id,
+            created=chunk.created,
+            model=chunk.model,
+            choices=[
+                TextChoices(
+                    index=c.index,
+                    text=c.delta.content or "",
+                    finish_reason=c.finish_reason,
+                    logprobs=c.logprobs,
+                )
+                for c in chunk.choices
+            ],
+            usage=chunk.usage,
+        )
+
+    def __iter__(self) -> TextCompletionStreamWrapper:
+        return self
+
+    def __next__(self) -> TextCompletionResponse:
+        return self._convert(next(self.completion_stream))
+
+    def __aiter__(self) -> TextCompletionStreamWrapper:
+        return self
+
+    async def __anext__(self) -> TextCompletionResponse:
+        return self._convert(await self.completion_stream.__anext__())
+
+    def close(self) -> None:
+        """Close the underlying stream's connection."""
+        self.completion_stream.close()
+
+
+def text_completion(
+    model: str, prompt: Any = None, *, stream: Optional[bool] = None, **kwargs: Any
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
+    """litellm's ``text_completion``: the prompt sent to the provider's chat endpoint as one
+    user turn (litellm's path for chat models), answered as a ``TextCompletionResponse``
+    (``choices[i].text``), or with ``stream=True`` a ``TextCompletionStreamWrapper``.
+
+    Same call options and exceptions as ``completion``. Not supported: OpenAI's legacy
+    ``/completions`` endpoint for instruct models (``gpt-3.5-turbo-instruct``), token-id
+    prompts, ``echo`` and ``best_of``.
+    """
+    messages = _prompt_messages(prompt, model)
+    if stream:
+        return TextCompletionStreamWrapper(completion(model, messages, stream=True, **kwargs))
+    return _text_response(completion(model, messages, **kwargs))
+
+
+async def atext_completion(
+    model: str, prompt: Any = None, *, stream: Optional[bool] = None, **kwargs: Any
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
+    """Async ``text_completion``: same arguments, returns and exceptions."""
+    messages = _prompt_messages(prompt, model)
+    if stream:
+        wrapper = await acompletion(model, messages, stream=True, **kwargs)
+        return TextCompletionStreamWrapper(wrapper)
+    return _text_response(await acompletion(model, messages, **kwargs))
