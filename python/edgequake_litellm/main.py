@@ -334,7 +334,7 @@ class TextCompletionStreamWrapper:
                 )
                 for c in chunk.choices
             ],
-            usage=chunk.usage,
+            usage=getattr(chunk, "usage", None),
         )
 
     def __iter__(self) -> TextCompletionStreamWrapper:

@@ -64,7 +64,7 @@ class CustomStreamWrapper:
         chunk.model = self.model
         if not chunk.choices:
             # The provider's usage-only chunk (OpenAI: ``choices: []``).
-            if chunk.usage is None or not self.send_stream_usage:
+            if getattr(chunk, "usage", None) is None or not self.send_stream_usage:
                 return None
             chunk.choices = [StreamingChoices()]
         elif all(_empty(c) for c in chunk.choices):
@@ -75,7 +75,7 @@ class CustomStreamWrapper:
                 tc.type = tc.type or "function"  # litellm: on every fragment
         self._sent_first = True
         if not self.send_stream_usage:
-            chunk.usage = None
+            (chunk.__pydantic_extra__ or {}).pop("usage", None)  # litellm: no usage attribute
         chunk._hidden_params = self._hidden_params
         self.chunks.append(chunk)
         return chunk

@@ -453,7 +453,7 @@ def stream_chunk_builder(
     tools: dict[int, dict[int, dict[str, Any]]] = {}
     usage: Optional[Usage] = None
     for chunk in chunks:
-        if chunk.usage is not None:
+        if getattr(chunk, "usage", None) is not None:
             usage = chunk.usage
         for c in chunk.choices:
             i = c.index

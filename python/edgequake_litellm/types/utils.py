@@ -234,11 +234,27 @@ class ModelResponse(ModelResponseBase):
 
 
 class ModelResponseStream(ModelResponseBase):
-    """One streamed chunk (``object == "chat.completion.chunk"``)."""
+    """One streamed chunk (``object == "chat.completion.chunk"``).
+
+    ``usage`` is an extra field, as in litellm: present (a ``Usage``) only on the chunk
+    that carries it, absent otherwise (``getattr(chunk, "usage", None)``).
+    """
 
     object: str = "chat.completion.chunk"
     choices: list[StreamingChoices] = Field(default_factory=lambda: [StreamingChoices()])
-    usage: Optional[Usage] = None
+    if TYPE_CHECKING:
+        usage: Optional[Usage]
+
+    @model_validator(mode="after")
+    def _usage_object(self) -> ModelResponseStream:
+        extra = self.__pydantic_extra__
+        if extra is not None and "usage" in extra:
+            u = extra["usage"]
+            if u is None:
+                del extra["usage"]
+            else:
+                extra["usage"] = Usage.model_validate(u)
+        return self
 
 
 class Embedding(OpenAIObject):
