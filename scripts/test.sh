@@ -3,6 +3,7 @@
 #   Rust: cargo fmt --check, cargo clippy -D warnings, cargo test
 #   Python: ruff, mypy --strict, stubtest, pytest (unit + fake-server + llama-server tiers,
 #   and the framework tier: five frameworks in venvs cached in ~/.cache/edgequake-litellm)
+#   Workflows: zizmor --offline (no findings), check-jsonschema against the workflow schema
 # The llama.cpp llama-server used by the end-to-end tier is built once per machine into
 # ~/.cache/edgequake-litellm (about 12 minutes on 2 cores), then reused.
 set -euo pipefail
@@ -12,6 +13,7 @@ need_apt=()
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v g++ >/dev/null || need_apt+=(g++)
 command -v curl >/dev/null || need_apt+=(curl)
+command -v redis-server >/dev/null || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
@@ -45,10 +47,12 @@ pip install -q -e '.[dev]'
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo test --quiet
-ruff check python tests examples benches
-ruff format --check python tests examples benches
+ruff check python tests examples benches scripts
+ruff format --check python tests examples benches scripts
 mypy --strict python/edgequake_litellm
 python -m mypy.stubtest edgequake_litellm._elc_core
+zizmor --offline .github/workflows
+check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 if ! wait "$llama_build"; then
   cat /tmp/elc-llama-build.log >&2

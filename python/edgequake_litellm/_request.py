@@ -9,13 +9,13 @@ the OpenAI-shaped JSON body.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pydantic import BaseModel
 
 from . import _elc_core
+from ._settings import config
 
 if TYPE_CHECKING:
     from .exceptions import APIError, BadRequestError
@@ -128,9 +128,7 @@ class NativeCall:
         )
 
 
-def _config() -> Any:
-    """The package module, whose attributes are litellm's module globals."""
-    return sys.modules[__package__]
+_config = config
 
 
 def _json_default(obj: Any) -> Any:

@@ -35,6 +35,7 @@ from types import ModuleType
 from typing import Any, Optional, cast
 
 from ._alias import AliasNamed
+from ._model_errors import ModelNotMappedError
 
 _openai: Optional[ModuleType]
 try:
@@ -353,11 +354,6 @@ class RouterRateLimitError(ValueError, metaclass=AliasNamed):
             f"seconds. Passed model={model}. pre-call-checks={enable_pre_call_checks}, "
             f"cooldown_list={cooldown_list}"
         )
-
-
-class ModelNotMappedError(Exception, metaclass=AliasNamed):
-    """The model map has no entry for a model (``get_model_info``, ``completion_cost``);
-    a plain ``Exception`` subclass, as in litellm 1.109."""
 
 
 _BY_KIND: dict[str, type[APIError]] = {

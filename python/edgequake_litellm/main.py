@@ -11,6 +11,7 @@ import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
+from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse, TextChoices, TextCompletionResponse
@@ -112,6 +113,7 @@ def completion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
 @_documented
+@cached("completion")
 def completion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -183,6 +185,7 @@ async def acompletion(
 async def acompletion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
+@cached("acompletion")
 async def acompletion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -214,6 +217,7 @@ async def acompletion(
 
 
 @_documented
+@cached("embedding")
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Create embeddings (litellm's ``embedding``).
 
@@ -242,6 +246,7 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
     return _embedding_response(raw, call, started)
 
 
+@cached("aembedding")
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""
     if kwargs.get("mock_response") is not None:
