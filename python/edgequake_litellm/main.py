@@ -14,7 +14,13 @@ from . import _elc_core, _request
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
-from .types.utils import EmbeddingResponse, ModelResponse, TextChoices, TextCompletionResponse
+from .types.utils import (
+    Choices,
+    EmbeddingResponse,
+    ModelResponse,
+    TextChoices,
+    TextCompletionResponse,
+)
 
 __all__ = [
     "acompletion",
@@ -295,24 +301,26 @@ def _prompt_messages(prompt: Any, model: str) -> list[dict[str, Any]]:
     return [{"role": "user", "content": prompt}]
 
 
-def _text_response(chat: ModelResponse) -> TextCompletionResponse:
+def _as_text(response: Any) -> TextCompletionResponse:
+    """A chat ``ModelResponse`` or stream chunk as a ``TextCompletionResponse``: each choice's
+    message (or delta) content becomes its ``text``."""
     out = TextCompletionResponse(
-        id=chat.id,
-        created=chat.created,
-        model=chat.model,
-        system_fingerprint=chat.system_fingerprint,
+        id=response.id,
+        created=response.created,
+        model=response.model,
+        system_fingerprint=response.system_fingerprint,
         choices=[
             TextChoices(
                 index=c.index,
-                text=c.message.content or "",
+                text=(c.message if isinstance(c, Choices) else c.delta).content or "",
                 finish_reason=c.finish_reason,
                 logprobs=c.logprobs,
             )
-            for c in chat.choices
+            for c in response.choices
         ],
-        usage=chat.usage,
+        usage=getattr(response, "usage", None),
     )
-    out._hidden_params = dict(chat._hidden_params)
+    out._hidden_params = dict(response._hidden_params)
     return out
 
 
@@ -324,35 +332,17 @@ class TextCompletionStreamWrapper:
     def __init__(self, stream: CustomStreamWrapper) -> None:
         self.completion_stream = stream
 
-    @staticmethod
-    def _convert(chunk: Any) -> TextCompletionResponse:
-        return TextCompletionResponse(
-            id=chunk.id,
-            created=chunk.created,
-            model=chunk.model,
-            choices=[
-                TextChoices(
-                    index=c.index,
-                    text=c.delta.content or "",
-                    finish_reason=c.finish_reason,
-                    logprobs=c.logprobs,
-                )
-                for c in chunk.choices
-            ],
-            usage=getattr(chunk, "usage", None),
-        )
-
     def __iter__(self) -> TextCompletionStreamWrapper:
         return self
 
     def __next__(self) -> TextCompletionResponse:
-        return self._convert(next(self.completion_stream))
+        return _as_text(next(self.completion_stream))
 
     def __aiter__(self) -> TextCompletionStreamWrapper:
         return self
 
     async def __anext__(self) -> TextCompletionResponse:
-        return self._convert(await self.completion_stream.__anext__())
+        return _as_text(await self.completion_stream.__anext__())
 
     def close(self) -> None:
         """Close the underlying stream's connection."""
@@ -373,7 +363,7 @@ def text_completion(
     messages = _prompt_messages(prompt, model)
     if stream:
         return TextCompletionStreamWrapper(completion(model, messages, stream=True, **kwargs))
-    return _text_response(completion(model, messages, **kwargs))
+    return _as_text(completion(model, messages, **kwargs))
 
 
 async def atext_completion(
@@ -384,4 +374,4 @@ async def atext_completion(
     if stream:
         wrapper = await acompletion(model, messages, stream=True, **kwargs)
         return TextCompletionStreamWrapper(wrapper)
-    return _text_response(await acompletion(model, messages, **kwargs))
+    return _as_text(await acompletion(model, messages, **kwargs))
