@@ -145,10 +145,14 @@ _LAZY = {
             "completion",
             "completion_with_retries",
             "embedding",
+            "atext_completion",
+            "text_completion",
+            "TextCompletionStreamWrapper",
         ),
         ".main",
     ),
     "batch_completion": ".batch_completion.main",
+    "trim_messages": ".litellm_core_utils.trim_messages",
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(
         (
@@ -164,6 +168,8 @@ _LAZY = {
             "ModelResponseBase",
             "ModelResponseStream",
             "StreamingChoices",
+            "TextChoices",
+            "TextCompletionResponse",
             "Usage",
         ),
         ".types.utils",
