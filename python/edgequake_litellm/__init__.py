@@ -22,6 +22,7 @@ from .exceptions import (
     AuthenticationError,
     BadGatewayError,
     BadRequestError,
+    BudgetExceededError,
     ContentPolicyViolationError,
     ContextWindowExceededError,
     InternalServerError,
@@ -35,6 +36,9 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:
+    from . import _logging  # noqa: F401
+    from ._logging import _disable_debugging, _turn_on_debug  # noqa: F401
+    from .budget_manager import BudgetManager
     from .main import acompletion, aembedding, completion, embedding
     from .streaming import CustomStreamWrapper
     from .types.utils import (
@@ -58,6 +62,8 @@ if TYPE_CHECKING:
 _LAZY = {
     **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
     "CustomStreamWrapper": ".streaming",
+    **dict.fromkeys(("_turn_on_debug", "_disable_debugging"), "._logging"),
+    "BudgetManager": ".budget_manager",
     **dict.fromkeys(
         (
             "ChatCompletionDeltaToolCall",
@@ -80,6 +86,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "_logging":  # litellm._logging.verbose_logger (imports logging: on first use)
+        return importlib.import_module("._logging", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -114,6 +122,30 @@ ssl_verify: Union[bool, str] = True
 #: Drop parameters a provider does not support instead of raising.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
 
+
+# -- callbacks, logging and budgets (litellm's globals; see README "Callbacks") ------
+#: Callbacks for every call: ``CustomLogger`` instances, or ``"otel"`` / ``"opentelemetry"``.
+callbacks: list[Any] = []
+#: ``fn(kwargs, completion_response, start_time, end_time)`` (or a ``CustomLogger``) after
+#: each successful call; coroutine functions are awaited for async calls.
+success_callback: list[Any] = []
+#: The same, after each failed call (``kwargs["exception"]`` holds the exception).
+failure_callback: list[Any] = []
+_async_success_callback: list[Any] = []
+_async_failure_callback: list[Any] = []
+#: ``fn(model, messages, kwargs)`` before each request, on the caller's thread.
+input_callback: list[Any] = []
+#: litellm's service-health callbacks: accepted, not called (no proxy services here).
+service_callback: list[Any] = []
+#: Log each request at DEBUG on ``litellm._logging.verbose_logger`` (litellm's switch).
+set_verbose: bool = False
+#: USD; when set, a call made once ``_current_cost`` reaches it raises ``BudgetExceededError``.
+max_budget: float = 0.0
+#: USD spent by this process's calls while ``max_budget`` is set.
+_current_cost: float = 0.0
+if os.environ.get("LITELLM_LOG"):
+    importlib.import_module("._logging", __name__)
+
 _alias.install()
 # Native threads must not re-enter the interpreter once it starts finalizing.
 atexit.register(_elc_core.shutdown)
@@ -125,6 +157,8 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "BudgetExceededError",
+    "BudgetManager",
     "ChatCompletionDeltaToolCall",
     "ChatCompletionMessageToolCall",
     "Choices",

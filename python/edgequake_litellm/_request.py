@@ -74,6 +74,9 @@ _LITELLM_INTERNAL = frozenset(
         "tags",
         "no-log",
         "client",
+        "callbacks",
+        "success_callback",
+        "failure_callback",
     }
 )
 

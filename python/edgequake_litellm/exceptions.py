@@ -29,6 +29,7 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "BudgetExceededError",
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
     "InternalServerError",
@@ -194,6 +195,22 @@ class ContentPolicyViolationError(BadRequestError):
 
 class UnsupportedParamsError(BadRequestError):
     """A parameter the provider does not accept, with ``drop_params`` off."""
+
+
+class BudgetExceededError(Exception):
+    """``litellm.max_budget`` is spent: raised before the call, no request sent.
+
+    Attributes: ``current_cost`` and ``max_budget`` (USD), ``message``. As
+    litellm's ``BudgetExceededError``, a plain ``Exception`` (not an ``APIError``).
+    """
+
+    def __init__(self, current_cost: float, max_budget: float, message: Optional[str] = None):
+        self.current_cost = current_cost
+        self.max_budget = max_budget
+        self.message = message or (
+            f"Budget has been exceeded! Current cost: {current_cost}, Max budget: {max_budget}"
+        )
+        super().__init__(self.message)
 
 
 _BY_KIND: dict[str, type[APIError]] = {

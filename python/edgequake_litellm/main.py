@@ -11,6 +11,7 @@ import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
+from ._observe import observed
 from .exceptions import from_native
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse
@@ -92,6 +93,7 @@ def completion(
 def completion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
+@observed("completion")
 @_documented
 def completion(
     model: str,
@@ -162,6 +164,7 @@ async def acompletion(
 async def acompletion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
+@observed("acompletion")
 async def acompletion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -190,6 +193,7 @@ async def acompletion(
     return _model_response(raw, call, started)
 
 
+@observed("embedding")
 @_documented
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Create embeddings (litellm's ``embedding``).
@@ -215,6 +219,7 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
     return _embedding_response(raw, call, started)
 
 
+@observed("aembedding")
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""
     started = time.perf_counter()

@@ -20,11 +20,14 @@ context manager, or garbage collection closes the connection.
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import _elc_core
 from .exceptions import from_native
 from .types.utils import ModelResponseStream, StreamingChoices
+
+if TYPE_CHECKING:
+    from .litellm_core_utils.litellm_logging import Logging
 
 __all__ = ["CustomStreamWrapper"]
 
@@ -54,6 +57,8 @@ class CustomStreamWrapper:
         self._id: Optional[str] = None
         self._sent_first = False
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
+        #: Set when callbacks observe the call: told of each chunk, the end, a fault.
+        self.logging_obj: Optional[Logging] = None
 
     # -- chunk shaping -------------------------------------------------------
 
@@ -85,8 +90,16 @@ class CustomStreamWrapper:
         while self._pending:
             chunk = self._shape(self._pending.popleft())
             if chunk is not None:
+                if self.logging_obj is not None:
+                    self.logging_obj.chunk(chunk)
                 return chunk
         return None
+
+    def _fault(self, e: _elc_core.ProviderError) -> Exception:
+        err = from_native(e)
+        if self.logging_obj is not None:
+            self.logging_obj.failure(err)
+        return err
 
     # -- sync iteration ------------------------------------------------------
 
@@ -101,8 +114,10 @@ class CustomStreamWrapper:
             try:
                 batch = self.completion_stream.next_batch()
             except _elc_core.ProviderError as e:
-                raise from_native(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                if self.logging_obj is not None:
+                    self.logging_obj.stream_end(self)
                 raise StopIteration
             self._pending.extend(batch)
 
@@ -125,8 +140,10 @@ class CustomStreamWrapper:
             try:
                 batch = await self.completion_stream.anext_batch()
             except _elc_core.ProviderError as e:
-                raise from_native(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                if self.logging_obj is not None:
+                    self.logging_obj.stream_end(self)
                 raise StopAsyncIteration
             self._pending.extend(batch)
 

@@ -1,0 +1,1 @@
+"""litellm's ``litellm.litellm_core_utils`` package."""
