@@ -11,6 +11,7 @@ pub mod providers;
 pub mod runtime;
 pub mod shutdown;
 pub mod sse;
+pub mod trace;
 
 use pyo3::prelude::*;
 
@@ -19,5 +20,6 @@ fn _elc_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ProviderError", m.py().get_type::<error::ProviderError>())?;
     m.add_function(wrap_pyfunction!(shutdown::shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(trace::take_debug_events, m)?)?;
     bindings::register(m)
 }

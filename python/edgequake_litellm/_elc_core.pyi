@@ -13,6 +13,7 @@ __all__ = [
     "route",
     "shutdown",
     "stream",
+    "take_debug_events",
 ]
 
 __version__: str
@@ -27,6 +28,7 @@ class Stream:
     def close(self) -> None: ...
 
 def shutdown() -> None: ...
+def take_debug_events(tag: int) -> list[str]: ...
 def route(model: str, custom_llm_provider: Optional[str] = None) -> tuple[str, str, list[str]]: ...
 def call(
     endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]

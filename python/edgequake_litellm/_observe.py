@@ -74,6 +74,8 @@ def observed(call_type: str) -> Callable[[_F], _F]:
 
                 obs = start(call_type, args, kwargs)
                 await obs.async_pre_call()
+                if obs.debug_tag:
+                    kwargs["litellm_logging_obj"] = obs
                 try:
                     result = await f(*args, **kwargs)
                 except Exception as e:
@@ -92,6 +94,8 @@ def observed(call_type: str) -> Callable[[_F], _F]:
 
             obs = start(call_type, args, kwargs)
             obs.pre_call()
+            if obs.debug_tag:
+                kwargs["litellm_logging_obj"] = obs
             try:
                 result = f(*args, **kwargs)
             except Exception as e:

@@ -92,7 +92,8 @@ class NativeCall:
     body: bytes
     options: dict[str, Any]
     """``_elc_core``'s options dict: ``api_key``, ``api_base``, ``timeout``
-    (seconds), ``num_retries``, ``headers``, ``drop_params``, ``ssl_verify``.
+    (seconds), ``num_retries``, ``headers``, ``drop_params``, ``ssl_verify``,
+    ``debug`` (a tag for the native debug events, 0 when off).
     It holds the API key: never print it."""
 
     @property
@@ -273,6 +274,8 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
         "headers": _headers(kwargs),
         "drop_params": _drop_params(kwargs),
         "ssl_verify": _ssl_verify(kwargs),
+        # Non-zero when the call logs at DEBUG: the native core records its events under it.
+        "debug": getattr(kwargs.get("litellm_logging_obj"), "debug_tag", 0),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
 

@@ -13,6 +13,7 @@ use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
 use crate::providers::{self, batch, Endpoint, Spec, Target};
 use crate::runtime;
+use crate::trace::Trace;
 
 /// How many decoded batches a stream buffers ahead of the Python consumer.
 const STREAM_BUFFER: usize = 32;
@@ -32,6 +33,7 @@ pub struct Call {
     headers: Vec<(String, String)>,
     drop_params: bool,
     ssl_verify: Verify,
+    log: Trace,
 }
 
 impl Call {
@@ -47,6 +49,7 @@ impl Call {
             headers,
             drop_params,
             ssl_verify,
+            debug,
         } = options;
         let spec = providers::spec(provider).ok_or_else(|| {
             Error::new(Kind::BadRequest, format!("unknown provider {provider:?}"))
@@ -113,6 +116,7 @@ impl Call {
             headers: headers.unwrap_or_default(),
             drop_params,
             ssl_verify,
+            log: Trace::new(debug),
         })
     }
 
@@ -184,9 +188,16 @@ impl Call {
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Error> {
         let req = self.build(endpoint, body)?;
-        let bytes = http::fetch(client, &req, deadline, self.num_retries, &self.mapper())
-            .await
-            .map_err(|e| self.unreachable(e))?;
+        let bytes = http::fetch(
+            client,
+            &req,
+            deadline,
+            self.num_retries,
+            &self.mapper(),
+            self.log,
+        )
+        .await
+        .map_err(|e| self.unreachable(e))?;
         self.spec
             .adapter
             .response(endpoint, &self.model, bytes.to_vec())
@@ -209,6 +220,7 @@ impl Call {
                 self.deadline(),
                 self.num_retries,
                 &self.mapper(),
+                self.log,
             )
             .await
             .map_err(|e| self.unreachable(e))

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 pub use crate::http::Verify;
 
 /// `{"api_key", "api_base", "timeout", "num_retries", "headers",
-/// "drop_params", "ssl_verify"}`, resolved by Python from the per-call
+/// "drop_params", "ssl_verify", "debug"}`, resolved by Python from the per-call
 /// arguments and litellm's module globals (env vars and provider defaults
 /// are applied here, in `Call::new`).
 #[derive(Debug, FromPyObject)]
@@ -19,4 +19,6 @@ pub struct Options {
     pub headers: Option<Vec<(String, String)>>,
     pub drop_params: bool,
     pub ssl_verify: Verify,
+    /// Non-zero: record debug events under this tag (`take_debug_events`).
+    pub debug: u64,
 }

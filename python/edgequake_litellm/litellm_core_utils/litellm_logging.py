@@ -29,6 +29,7 @@ import asyncio
 import datetime as _dt
 import functools
 import inspect
+import itertools
 import os
 import queue
 import sys
@@ -88,8 +89,10 @@ _NOT_PARAMS = frozenset(
         "proxy_server_request",
         "model_info",
         "tags",
+        "litellm_logging_obj",
     }
 )
+_debug_tags = itertools.count(1)
 
 
 def _pkg() -> Any:
@@ -275,6 +278,8 @@ class Logging:
         self._details: Optional[dict[str, Any]] = None
         self._reported = False
         self.debug = _observe.debug_on()
+        #: Non-zero when debugging: the native core records this call's events under it.
+        self.debug_tag = next(_debug_tags) if self.debug else 0
         try:
             from .. import _elc_core
 
@@ -344,9 +349,18 @@ class Logging:
 
     # -- after -------------------------------------------------------------------------
 
+    def _log_native(self) -> None:
+        """Log the native core's events of this call (request, statuses, retries)."""
+        from .. import _elc_core
+
+        for event in _elc_core.take_debug_events(self.debug_tag):
+            _logger().debug("litellm %s %s: %s", self.call_type, self.model_id, event)
+
     def success(self, result: Any) -> None:
         """The call returned ``result`` (a response, or a stream to follow)."""
         end = _now()
+        if self.debug_tag:
+            self._log_native()
         if self.stream:
             self.completion_start_time = end
             result.logging_obj = self
@@ -355,6 +369,8 @@ class Logging:
 
     def failure(self, exc: BaseException) -> None:
         """The call (or its stream) raised ``exc``."""
+        if self.debug_tag:
+            self._log_native()
         self._report(None, exc, _now())
 
     def chunk(self, chunk: Any) -> None:
