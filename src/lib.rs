@@ -11,6 +11,7 @@ pub mod providers;
 pub mod runtime;
 pub mod shutdown;
 pub mod sse;
+pub mod tokenizer;
 pub mod trace;
 
 use pyo3::prelude::*;
@@ -21,5 +22,6 @@ fn _elc_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ProviderError", m.py().get_type::<error::ProviderError>())?;
     m.add_function(wrap_pyfunction!(shutdown::shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(trace::take_debug_events, m)?)?;
+    m.add_class::<tokenizer::Tokenizer>()?;
     bindings::register(m)
 }

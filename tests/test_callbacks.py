@@ -143,14 +143,21 @@ def test_sync_success_reaches_functions_and_loggers(srv: FakeOpenAI) -> None:
     json.dumps(slo)  # plain data, as litellm's (loggers ship it as JSON)
 
 
-@pytest.mark.skip(reason="response_cost needs the model price data (issue 11, completion_cost)")
 def test_response_cost_is_reported(srv: FakeOpenAI) -> None:
     rec = Recorder()
     litellm.callbacks = [rec]
-    litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k")
+    r = litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k")
+    for _ in litellm.completion(
+        model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", stream=True
+    ):
+        pass
     _settle()
-    kw, _ = rec.only("success")
-    assert kw["response_cost"] > 0 and kw["standard_logging_object"]["response_cost"] > 0
+    (kw, _), (streamed, _) = [(k, x) for h, k, x in rec.events if h == "success"]
+    cost = r._hidden_params["response_cost"]
+    assert cost > 0 and kw["response_cost"] == cost
+    assert kw["standard_logging_object"]["response_cost"] == cost
+    assert kw["standard_logging_object"]["response_cost_failure_debug_info"] is None
+    assert streamed["response_cost"] > 0  # the rebuilt stream, priced from its usage
 
 
 def test_callbacks_run_off_the_callers_thread(srv: FakeOpenAI) -> None:

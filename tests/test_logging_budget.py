@@ -123,11 +123,11 @@ def test_max_budget_refuses_the_call_before_any_request(srv: FakeOpenAI) -> None
     assert r.choices[0].message.content == "echo: hello there world"
 
 
-@pytest.mark.skip(reason="response_cost needs the model price data (issue 11, completion_cost)")
 def test_max_budget_accumulates_the_cost(srv: FakeOpenAI) -> None:
     litellm.max_budget = 1.0
-    litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key=KEY)
-    assert litellm._current_cost > 0
+    r = litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key=KEY)
+    cost = r._hidden_params["response_cost"]
+    assert cost > 0 and litellm._current_cost == pytest.approx(cost)
 
 
 def test_budget_manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,7 +154,6 @@ def test_budget_manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     }
 
 
-@pytest.mark.skip(reason="update_cost needs response_cost (issue 11, completion_cost)")
 def test_budget_manager_update_cost(
     srv: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -163,4 +162,7 @@ def test_budget_manager_update_cost(
     bm.create_budget(total_budget=10, user="u")
     r = litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key=KEY)
     bm.update_cost(user="u", completion_obj=r)
-    assert bm.get_current_cost("u") > 0 and "gpt-4o" in bm.get_model_cost("u")
+    cost = litellm.completion_cost(completion_response=r)
+    assert cost > 0 and bm.get_current_cost("u") == pytest.approx(cost)
+    assert bm.get_model_cost("u") == {r.model: pytest.approx(cost)}
+    assert bm.projected_cost("gpt-4o", MESSAGES, "u") > cost  # plus the prompt's price

@@ -26,6 +26,7 @@ from .exceptions import (
     ContentPolicyViolationError,
     ContextWindowExceededError,
     InternalServerError,
+    ModelNotMappedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -39,6 +40,13 @@ if TYPE_CHECKING:
     from . import _logging  # noqa: F401
     from ._logging import _disable_debugging, _turn_on_debug  # noqa: F401
     from .budget_manager import BudgetManager
+    from .cost_calculator import completion_cost, cost_per_token
+    from .litellm_core_utils.get_model_cost_map import ModelCostMap, get_model_cost_map
+    from .litellm_core_utils.get_supported_openai_params import (
+        OPENAI_CHAT_COMPLETION_PARAMS,
+        get_supported_openai_params,
+    )
+    from .litellm_core_utils.token_counter import decode, encode, token_counter
     from .main import acompletion, aembedding, completion, embedding
     from .streaming import CustomStreamWrapper
     from .types.utils import (
@@ -55,7 +63,31 @@ if TYPE_CHECKING:
         StreamingChoices,
         Usage,
     )
-    from .utils import get_llm_provider, stream_chunk_builder
+    from .utils import (
+        get_llm_provider,
+        get_max_tokens,
+        get_model_info,
+        register_model,
+        stream_chunk_builder,
+        supports_audio_input,
+        supports_audio_output,
+        supports_function_calling,
+        supports_parallel_function_calling,
+        supports_pdf_input,
+        supports_prompt_caching,
+        supports_reasoning,
+        supports_response_schema,
+        supports_system_messages,
+        supports_tool_choice,
+        supports_vision,
+        supports_web_search,
+        validate_environment,
+    )
+
+    model_cost: ModelCostMap
+    provider_list: list[str]
+    model_list: list[str]
+    models_by_provider: dict[str, set[str]]
 
 #: Public names whose modules load on first use (they build pydantic models):
 #: ``import edgequake_litellm`` stays cheap; the first call pays once.
@@ -81,13 +113,73 @@ _LAZY = {
         ),
         ".types.utils",
     ),
-    **dict.fromkeys(("get_llm_provider", "stream_chunk_builder"), ".utils"),
+    **dict.fromkeys(
+        (
+            "get_llm_provider",
+            "get_max_tokens",
+            "get_model_info",
+            "register_model",
+            "stream_chunk_builder",
+            "supports_audio_input",
+            "supports_audio_output",
+            "supports_function_calling",
+            "supports_parallel_function_calling",
+            "supports_pdf_input",
+            "supports_prompt_caching",
+            "supports_reasoning",
+            "supports_response_schema",
+            "supports_system_messages",
+            "supports_tool_choice",
+            "supports_vision",
+            "supports_web_search",
+            "validate_environment",
+        ),
+        ".utils",
+    ),
+    **dict.fromkeys(("completion_cost", "cost_per_token"), ".cost_calculator"),
+    **dict.fromkeys(
+        ("OPENAI_CHAT_COMPLETION_PARAMS", "get_supported_openai_params"),
+        ".litellm_core_utils.get_supported_openai_params",
+    ),
+    **dict.fromkeys(("decode", "encode", "token_counter"), ".litellm_core_utils.token_counter"),
+    "get_model_cost_map": ".litellm_core_utils.get_model_cost_map",
 }
+
+#: Module globals built on first read (the model map and lists derived from it).
+_LAZY_DATA = ("model_cost", "provider_list", "model_list", "models_by_provider")
+
+
+def _lazy_data(name: str) -> Any:
+    if name == "model_cost":
+        from .litellm_core_utils.get_model_cost_map import ModelCostMap
+
+        return ModelCostMap()
+    if name == "provider_list":
+        from .litellm_core_utils.model_facts import provider_list
+
+        return list(provider_list())
+    from .litellm_core_utils.get_llm_provider_logic import model_map_provider
+
+    cost = globals()["model_cost"] if "model_cost" in globals() else __getattr__("model_cost")
+    by_provider: dict[str, set[str]] = {}
+    chat: list[str] = []
+    for key, entry in cost.items():
+        provider = entry.get("litellm_provider") if isinstance(entry, dict) else None
+        if not isinstance(provider, str):
+            continue
+        by_provider.setdefault(model_map_provider(provider), set()).add(key)
+        if entry.get("mode") in ("chat", "completion", "responses"):
+            chat.append(key)
+    return chat if name == "model_list" else by_provider
 
 
 def __getattr__(name: str) -> Any:
     if name == "_logging":  # litellm._logging.verbose_logger (imports logging: on first use)
         return importlib.import_module("._logging", __name__)
+    if name in _LAZY_DATA:
+        value = _lazy_data(name)
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -97,7 +189,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_DATA))
 
 
 # -- litellm's module globals (litellm/__init__.py) ---------------------------
@@ -119,8 +211,10 @@ num_retries: Optional[int] = None
 request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
 #: TLS verification: True (system trust store, or ``SSL_CERT_FILE``), False, or a CA bundle path.
 ssl_verify: Union[bool, str] = True
-#: Drop parameters a provider does not support instead of raising.
+#: Drop parameters a provider does not support instead of raising UnsupportedParamsError.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
+#: ``token_counter`` returns 0 when set (litellm's switch).
+disable_token_counter: bool = False
 
 
 # -- callbacks, logging and budgets (litellm's globals; see README "Callbacks") ------
@@ -151,6 +245,7 @@ _alias.install()
 atexit.register(_elc_core.shutdown)
 
 __all__ = [
+    "OPENAI_CHAT_COMPLETION_PARAMS",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -171,6 +266,7 @@ __all__ = [
     "Function",
     "InternalServerError",
     "Message",
+    "ModelNotMappedError",
     "ModelResponse",
     "ModelResponseStream",
     "NotFoundError",
@@ -186,7 +282,34 @@ __all__ = [
     "acompletion",
     "aembedding",
     "completion",
+    "completion_cost",
+    "cost_per_token",
+    "decode",
     "embedding",
+    "encode",
     "get_llm_provider",
+    "get_max_tokens",
+    "get_model_cost_map",
+    "get_model_info",
+    "get_supported_openai_params",
+    "model_cost",
+    "model_list",
+    "models_by_provider",
+    "provider_list",
+    "register_model",
     "stream_chunk_builder",
+    "supports_audio_input",
+    "supports_audio_output",
+    "supports_function_calling",
+    "supports_parallel_function_calling",
+    "supports_pdf_input",
+    "supports_prompt_caching",
+    "supports_reasoning",
+    "supports_response_schema",
+    "supports_system_messages",
+    "supports_tool_choice",
+    "supports_vision",
+    "supports_web_search",
+    "token_counter",
+    "validate_environment",
 ]

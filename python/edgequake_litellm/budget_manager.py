@@ -105,17 +105,11 @@ class BudgetManager:
         """``user``'s current cost plus the prompt cost of ``messages`` on ``model`` (USD).
 
         Raises:
-            NotImplementedError: the model price data (``litellm.cost_per_token``)
-                is not in this build yet.
+            ModelNotMappedError: ``model`` has no price.
         """
-        from . import utils
+        from .cost_calculator import cost_per_token
+        from .litellm_core_utils.token_counter import token_counter
 
-        token_counter = getattr(utils, "token_counter", None)
-        cost_per_token = getattr(utils, "cost_per_token", None)
-        if token_counter is None or cost_per_token is None:
-            raise NotImplementedError(
-                "projected_cost needs the model price data (litellm.cost_per_token)"
-            )
         text = "".join(m["content"] for m in messages if isinstance(m.get("content"), str))
         prompt_tokens = token_counter(model=model, text=text)
         prompt_cost, _ = cost_per_token(
@@ -139,8 +133,8 @@ class BudgetManager:
         overall and per model; returns ``{"user": record}``.
 
         Raises:
-            ValueError: no ``completion_obj`` given, or its cost is unknown (no
-                price for its model).
+            ValueError: no ``completion_obj`` given.
+            ModelNotMappedError: its model has no price (``completion_cost``).
             KeyError: ``user`` has no budget.
         """
         if completion_obj is None:
@@ -148,11 +142,9 @@ class BudgetManager:
                 "update_cost needs completion_obj (a response); costing input_text / "
                 "output_text needs the model price data"
             )
-        from .litellm_core_utils.litellm_logging import response_cost
+        from .cost_calculator import completion_cost
 
-        cost = response_cost(completion_obj)
-        if cost is None:
-            raise ValueError(f"no price known for model {completion_obj.model!r}")
+        cost = completion_cost(completion_response=completion_obj)
         model = completion_obj["model"]
         with self._lock:
             record = self.user_dict[user]

@@ -33,6 +33,7 @@ __all__ = [
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
     "InternalServerError",
+    "ModelNotMappedError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -211,6 +212,11 @@ class BudgetExceededError(Exception):
             f"Budget has been exceeded! Current cost: {current_cost}, Max budget: {max_budget}"
         )
         super().__init__(self.message)
+
+
+class ModelNotMappedError(Exception):
+    """The model map has no entry for a model (``get_model_info``, ``completion_cost``);
+    a plain ``Exception`` subclass, as in litellm 1.109."""
 
 
 _BY_KIND: dict[str, type[APIError]] = {

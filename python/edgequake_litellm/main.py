@@ -12,6 +12,7 @@ from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
 from ._observe import observed
+from .cost_calculator import response_cost
 from .exceptions import from_native
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse
@@ -65,6 +66,7 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
         "custom_llm_provider": call.provider,
         "api_base": call.api_base,
         "model_id": None,
+        "response_cost": response_cost(resp, call.model, call.provider),
     }
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp

@@ -31,7 +31,6 @@ pub struct Call {
     timeout: Option<Duration>,
     num_retries: u32,
     headers: Vec<(String, String)>,
-    drop_params: bool,
     ssl_verify: Verify,
     log: Trace,
 }
@@ -47,7 +46,6 @@ impl Call {
             timeout,
             num_retries,
             headers,
-            drop_params,
             ssl_verify,
             debug,
         } = options;
@@ -114,7 +112,6 @@ impl Call {
             timeout,
             num_retries,
             headers: headers.unwrap_or_default(),
-            drop_params,
             ssl_verify,
             log: Trace::new(debug),
         })
@@ -129,7 +126,6 @@ impl Call {
             base: &self.base,
             api_key: self.api_key.as_deref(),
             model: &self.model,
-            drop_params: self.drop_params,
         };
         let mut req = self.spec.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;

@@ -1453,7 +1453,6 @@ mod tests {
             base,
             api_key: key,
             model: "gemini-2.5-flash",
-            drop_params: false,
         }
     }
 
@@ -1608,7 +1607,6 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-flash",
-            drop_params: false,
         };
         let req = json!({"messages": [
             {"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{}"}}]}
@@ -1666,7 +1664,6 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-pro-preview",
-            drop_params: false,
         };
         let req = json!({"messages": [], "reasoning_effort": "medium"});
         let r = body(

@@ -21,8 +21,6 @@ pub struct Target<'a> {
     pub base: &'a str,
     pub api_key: Option<&'a str>,
     pub model: &'a str,
-    /// litellm's `drop_params`: remove parameters the model is known to reject.
-    pub drop_params: bool,
 }
 
 /// What a request is for.
@@ -108,7 +106,7 @@ static SPECS: &[Spec] = &[
         base_env: &["XAI_API_BASE"],
         key_globals: &[],
         key_required: true,
-        adapter: &openai::XAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "openrouter",

@@ -1,1 +1,1 @@
-"""litellm's ``litellm.litellm_core_utils`` package."""
+"""litellm's ``litellm_core_utils`` package: model map, provider resolution, token counting."""

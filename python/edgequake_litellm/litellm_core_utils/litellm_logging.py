@@ -431,7 +431,7 @@ class Logging:
         """Add the call's cost to ``litellm._current_cost`` (for ``max_budget``)."""
         if callable(result):  # a stream: the cost is known once the response is rebuilt
             return
-        cost = response_cost(result)
+        cost = response_cost(result, self.model_id, self.provider)
         if cost:
             pkg = _pkg()
             pkg._current_cost += cost
@@ -516,7 +516,7 @@ class Logging:
         if exc is None:
             d["log_event_type"] = "successful_api_call"
             d["original_response"] = _json_text(result)
-            d["response_cost"] = response_cost(result)
+            d["response_cost"] = response_cost(result, self.model_id, self.provider)
             if self.stream:
                 d["complete_streaming_response"] = result
                 key = "async_complete_streaming_response" if self.is_async else None
@@ -541,7 +541,7 @@ class Logging:
         if callable(result) and not hasattr(result, "choices"):  # a stream's rebuild
             result = result()
             if result is not None and _pkg().max_budget:
-                cost = response_cost(result)
+                cost = response_cost(result, self.model_id, self.provider)
                 if cost:
                     _pkg()._current_cost += cost
         return result, self._finish_details(result, exc, end)
@@ -610,25 +610,19 @@ def _json_text(result: Any) -> str:
     return dump() if callable(dump) else ""
 
 
-def response_cost(result: Any) -> Optional[float]:
+def response_cost(result: Any, model: str, provider: Optional[str]) -> Optional[float]:
     """The call's cost in USD: ``_hidden_params["response_cost"]`` when the
-    response carries it, else ``litellm.utils.completion_cost`` when the model
-    data provides one, else ``None`` (unknown)."""
+    response carries it, else priced from the model map
+    (``cost_calculator.response_cost``); ``None`` when the model has no price."""
     if result is None:
         return None
     hidden = getattr(result, "_hidden_params", None) or {}
     cost = hidden.get("response_cost")
     if cost is not None:
         return float(cost)
-    from .. import utils
+    from ..cost_calculator import response_cost as priced
 
-    completion_cost = getattr(utils, "completion_cost", None)
-    if completion_cost is None:
-        return None
-    try:
-        return float(completion_cost(completion_response=result))
-    except Exception:  # a model without prices
-        return None
+    return priced(result, model, provider or "")
 
 
 def start(call_type: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Logging:
