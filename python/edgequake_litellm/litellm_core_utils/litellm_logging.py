@@ -484,8 +484,8 @@ class Logging:
         }
         self._details = {
             "model": self.model_id,
-            "messages": self.payload if not self.is_embedding else _as_list(self.payload),
-            "input": self.payload if not self.is_embedding else _as_list(self.payload),
+            "messages": _embedding_messages(self.payload) if self.is_embedding else self.payload,
+            "input": _as_list(self.payload) if self.is_embedding else self.payload,
             "optional_params": optional,
             "litellm_params": litellm_params,
             "litellm_call_id": self.call_id,
@@ -599,6 +599,11 @@ class Logging:
                     await out
             except Exception:
                 _swallow("a function callback", fn)
+
+
+def _embedding_messages(value: Any) -> Any:
+    """An embedding's input as litellm logs it in ``messages``: one user message per input."""
+    return [{"role": "user", "content": x} for x in _as_list(value)]
 
 
 def _as_list(value: Any) -> Any:

@@ -71,6 +71,37 @@ def _usage(result: Any) -> tuple[int, int, int, Optional[dict[str, Any]]]:
     return prompt, completion, total, dumped
 
 
+def _breakdown(obs: Logging, result: Any, cost: Optional[float]) -> Optional[dict[str, Any]]:
+    """litellm's ``cost_breakdown``: input/output USD of a priced call (no discounts/margins)."""
+    usage = getattr(result, "usage", None)
+    if cost is None or usage is None:
+        return None
+    from ..cost_calculator import cost_per_token
+
+    try:
+        prompt, completion = cost_per_token(
+            obs.model_id,
+            int(getattr(usage, "prompt_tokens", 0) or 0),
+            int(getattr(usage, "completion_tokens", 0) or 0),
+            obs.provider,
+            usage_object=usage,
+        )
+    except Exception:  # priced through _hidden_params but not in the map: no breakdown
+        return None
+    return {
+        "input_cost": prompt,
+        "output_cost": completion,
+        "total_cost": cost,
+        "tool_usage_cost": 0.0,
+        "original_cost": cost,
+        "discount_percent": 0.0,
+        "discount_amount": 0.0,
+        "margin_percent": 0.0,
+        "margin_fixed_amount": 0.0,
+        "margin_total_amount": 0.0,
+    }
+
+
 def _epoch(t: _dt.datetime) -> float:
     return t.timestamp()
 
@@ -128,7 +159,7 @@ def standard_logging_object(
         call_type=obs.call_type,
         stream=True if obs.stream else None,
         response_cost=float(cost or 0.0),
-        cost_breakdown=None,
+        cost_breakdown=_breakdown(obs, result, cost) if exc is None else None,
         response_cost_failure_debug_info=cost_debug,
         status="success" if exc is None else "failure",
         status_fields={
