@@ -423,11 +423,9 @@ def test_a_full_queue_drops_and_counts(srv: FakeOpenAI, caplog: pytest.LogCaptur
     litellm.success_callback = [lambda kw, resp, s, e: (gate.wait(5), ran.append(1))]
     litellm.completion(model=MODEL, messages=MESSAGES, api_base=srv.url, api_key="k")
     time.sleep(0.2)  # the worker now blocks in the first callback
-    import queue
-
     # A 2-event queue nobody drains (the worker serves the original one).
     original = litellm_logging._queue
-    litellm_logging._queue = queue.Queue(2)
+    litellm_logging._queue = litellm_logging._Jobs(2)
     try:
         before = litellm_logging.dropped_events()
         caplog.set_level(logging.WARNING, logger="LiteLLM")

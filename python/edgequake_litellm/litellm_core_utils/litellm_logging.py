@@ -26,6 +26,7 @@ events are flushed at interpreter exit for up to :data:`EXIT_FLUSH` seconds.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import datetime as _dt
 import functools
 import inspect
@@ -114,7 +115,36 @@ def _swallow(where: str, cb: Any) -> None:
 
 # -- the worker ------------------------------------------------------------------
 
-_queue: queue.Queue[Callable[[], None]] = queue.Queue(QUEUE_SIZE)
+
+class _Jobs:
+    """The worker's queue: a ``SimpleQueue`` (a C deque: no lock round trip per
+    event) bounded by the count of jobs queued and not yet finished. Jobs are
+    numbered by an ``itertools.count`` (atomic) and finished ones counted by the
+    worker alone, so the count never drifts; callers racing may pass the bound
+    by a few events."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._numbers = itertools.count(1)
+        self.queued = 0  # the highest job number handed out (may lag by a racing put)
+        self.done = 0  # written by the worker thread only
+        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+
+    @property
+    def pending(self) -> int:
+        """Jobs queued and not finished."""
+        return self.queued - self.done
+
+    def put(self, job: Callable[[], None]) -> bool:
+        """Queue ``job``; False (and nothing queued) when ``limit`` jobs are pending."""
+        if self.queued - self.done >= self.limit:
+            return False
+        self.queued = max(self.queued, next(self._numbers))
+        self.jobs.put(job)
+        return True
+
+
+_queue = _Jobs(QUEUE_SIZE)
 _worker_pid = 0
 _worker_lock = threading.Lock()
 _dropped = 0
@@ -125,15 +155,15 @@ def dropped_events() -> int:
     return _dropped
 
 
-def _work(jobs: queue.Queue[Callable[[], None]]) -> None:
+def _work(jobs: _Jobs) -> None:
     while True:
-        job = jobs.get()
+        job = jobs.jobs.get()
         try:
             job()
         except Exception:  # a job already isolates each callback; belt and braces
             _swallow("the callback worker", job)
         finally:
-            jobs.task_done()
+            jobs.done += 1
 
 
 def _submit(job: Callable[[], None]) -> None:
@@ -144,29 +174,30 @@ def _submit(job: Callable[[], None]) -> None:
         with _worker_lock:
             if _worker_pid != pid:
                 if _worker_pid:  # a forked child: the parent's queue and thread are gone
-                    _queue = queue.Queue(QUEUE_SIZE)
+                    _queue = _Jobs(QUEUE_SIZE)
+                else:
+                    atexit.register(flush)
                 threading.Thread(
                     target=_work, args=(_queue,), name="litellm-callbacks", daemon=True
                 ).start()
                 _worker_pid = pid
-    try:
-        _queue.put_nowait(job)
-    except queue.Full:
+    if not _queue.put(job):
         _dropped += 1
         if _dropped == 1:
             _logger().warning(
                 "LiteLLM callbacks: the queue of %d events is full (a slow callback); "
                 "dropping events, see litellm_logging.dropped_events()",
-                QUEUE_SIZE,
+                _queue.limit,
             )
 
 
 def flush(timeout: float = EXIT_FLUSH) -> bool:
-    """Wait up to ``timeout`` seconds for queued callback events to run; True if all did."""
+    """Wait up to ``timeout`` seconds for queued callback events to run; True if all
+    did. Runs at interpreter exit once the worker has started."""
     if _worker_pid != os.getpid():
         return True
     deadline = time.monotonic() + timeout
-    while _queue.unfinished_tasks:
+    while _queue.pending > 0:
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.005)
@@ -209,7 +240,7 @@ def _overrides(obj: Any, name: str) -> bool:
 class _Callbacks:
     """The callbacks of one call: loggers (``CustomLogger``) and functions."""
 
-    __slots__ = ("failure_fns", "input_fns", "loggers", "success_fns")
+    __slots__ = ("failure_fns", "input_fns", "loggers", "overriding", "success_fns")
 
     def __init__(self, kwargs: dict[str, Any]) -> None:
         pkg = _pkg()
@@ -243,6 +274,46 @@ class _Callbacks:
         self.success_fns = success
         self.failure_fns = failure
         self.input_fns = inputs
+        #: Hook name → the loggers that override it (the optional hooks run only for those).
+        self.overriding = {
+            name: [lg for lg in loggers if _overrides(lg, name)]
+            for name in (
+                "log_pre_api_call",
+                "async_log_pre_api_call",
+                "log_post_api_call",
+                "log_stream_event",
+                "async_log_stream_event",
+            )
+        }
+
+
+_cache: dict[Any, _Callbacks] = {}
+
+
+def _callbacks_for(kwargs: dict[str, Any]) -> _Callbacks:
+    """The call's ``_Callbacks``, reused while the registered callbacks stay the same."""
+    pkg = _pkg()
+    key = (
+        tuple(pkg.callbacks),
+        tuple(pkg.success_callback),
+        tuple(pkg._async_success_callback),
+        tuple(pkg.failure_callback),
+        tuple(pkg._async_failure_callback),
+        tuple(pkg.input_callback),
+        tuple(kwargs.get("callbacks") or ()),
+        tuple(kwargs.get("success_callback") or ()),
+        tuple(kwargs.get("failure_callback") or ()),
+    )
+    try:
+        hit = _cache.get(key)
+    except TypeError:  # an unhashable callback object
+        return _Callbacks(kwargs)
+    if hit is None:
+        hit = _Callbacks(kwargs)
+        if len(_cache) >= 64:
+            _cache.clear()
+        _cache[key] = hit
+    return hit
 
 
 # -- the per-call record -----------------------------------------------------------
@@ -271,23 +342,39 @@ class Logging:
         self.stream = stream
         self.start_time = _now()
         self.completion_start_time: Optional[_dt.datetime] = None
-        self.call_id: str = kwargs.get("litellm_call_id") or str(uuid.uuid4())
-        self.callbacks = _Callbacks(kwargs)
-        self.provider: Optional[str] = None
-        self.model_id = str(model)
+        self.callbacks = _callbacks_for(kwargs)
         self._details: Optional[dict[str, Any]] = None
         self._reported = False
         self.debug = _observe.debug_on()
         #: Non-zero when debugging: the native core records this call's events under it.
         self.debug_tag = next(_debug_tags) if self.debug else 0
-        try:
-            from .. import _elc_core
 
-            self.provider, self.model_id, _ = _elc_core.route(
-                str(model), kwargs.get("custom_llm_provider")
+    @functools.cached_property
+    def call_id(self) -> str:
+        """litellm's ``litellm_call_id``: the caller's, else a fresh UUID4."""
+        return str(self.kwargs.get("litellm_call_id") or uuid.uuid4())
+
+    @functools.cached_property
+    def _route(self) -> tuple[Optional[str], str]:
+        from .. import _elc_core
+
+        try:
+            provider, model_id, _ = _elc_core.route(
+                str(self.model), self.kwargs.get("custom_llm_provider")
             )
         except Exception:  # an unknown provider fails the call itself, with its own error
-            pass
+            return None, str(self.model)
+        return provider, model_id
+
+    @property
+    def provider(self) -> Optional[str]:
+        """The provider (``"openai"``, ...), ``None`` when the model names no known one."""
+        return self._route[0]
+
+    @property
+    def model_id(self) -> str:
+        """The model id without the provider prefix."""
+        return self._route[1]
 
     # -- before the request --------------------------------------------------------
 
@@ -300,7 +387,7 @@ class Logging:
             raise BudgetExceededError(pkg._current_cost, pkg.max_budget)
 
     def _pre_loggers(self, name: str) -> list[Any]:
-        return [lg for lg in self.callbacks.loggers if _overrides(lg, name)]
+        return self.callbacks.overriding[name]
 
     def pre_call(self) -> None:
         """Budget check, ``input_callback``s and ``log_pre_api_call`` (caller's thread)."""
