@@ -38,10 +38,10 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING, Any, Callable, Optional, cast
 
-from .. import _observe
+from .. import _observe, _request
 
 if TYPE_CHECKING:
     import logging
@@ -60,39 +60,7 @@ EXIT_FLUSH = 5.0
 
 #: Keyword arguments that are call plumbing, not model parameters
 #: (``optional_params`` / ``model_parameters`` leave them out).
-_NOT_PARAMS = frozenset(
-    {
-        "api_key",
-        "api_base",
-        "base_url",
-        "timeout",
-        "request_timeout",
-        "num_retries",
-        "max_retries",
-        "extra_headers",
-        "headers",
-        "drop_params",
-        "ssl_verify",
-        "custom_llm_provider",
-        "metadata",
-        "litellm_metadata",
-        "litellm_call_id",
-        "litellm_trace_id",
-        "callbacks",
-        "success_callback",
-        "failure_callback",
-        "caching",
-        "client",
-        "messages",
-        "input",
-        "model",
-        "logger_fn",
-        "proxy_server_request",
-        "model_info",
-        "tags",
-        "litellm_logging_obj",
-    }
-)
+_NOT_PARAMS = _request._CALL_OPTIONS | _request._LITELLM_INTERNAL | {"messages", "input", "model"}
 _debug_tags = itertools.count(1)
 
 
@@ -633,6 +601,33 @@ class Logging:
                     _pkg()._current_cost += cost
         return result, self._finish_details(result, exc, end)
 
+    def _hooks(
+        self,
+        calls: list[tuple[str, Any]],
+        fns: list[Any],
+        result: Any,
+        end: _dt.datetime,
+        exc: Optional[BaseException],
+    ) -> Iterator[tuple[str, Any, Callable[[], Any]]]:
+        """Each callback of an event as ``(where, callback, run)``; ``run()`` may
+        return an awaitable (an async hook)."""
+        if calls and calls[0][0].endswith("stream_event"):
+            details = self.model_call_details()
+        else:
+            result, details = self._prepare(result, exc, end)
+        args = (details, result, self.start_time, end)
+        post = (details, None, self.start_time, end)
+        for name, lg in calls:
+            yield (
+                name,
+                lg,
+                functools.partial(
+                    getattr(lg, name), *(post if name == "log_post_api_call" else args)
+                ),
+            )
+        for fn in fns:
+            yield "a function callback", fn, functools.partial(fn, *args)
+
     def _run_sync(
         self,
         calls: list[tuple[str, Any]],
@@ -641,23 +636,13 @@ class Logging:
         end: _dt.datetime,
         exc: Optional[BaseException],
     ) -> None:
-        if calls and calls[0][0].endswith("stream_event"):
-            details = self.model_call_details()
-        else:
-            result, details = self._prepare(result, exc, end)
-        for name, lg in calls:
-            resp = None if name == "log_post_api_call" else result
+        for where, cb, run in self._hooks(calls, fns, result, end, exc):
             try:
-                getattr(lg, name)(details, resp, self.start_time, end)
-            except Exception:
-                _swallow(name, lg)
-        for fn in fns:
-            try:
-                out = fn(details, result, self.start_time, end)
+                out = run()
                 if inspect.isawaitable(out):
                     asyncio.run(cast(Any, out))
             except Exception:
-                _swallow("a function callback", fn)
+                _swallow(where, cb)
 
     async def _run_async(
         self,
@@ -667,25 +652,13 @@ class Logging:
         end: _dt.datetime,
         exc: Optional[BaseException],
     ) -> None:
-        if calls and calls[0][0].endswith("stream_event"):
-            details = self.model_call_details()
-        else:
-            result, details = self._prepare(result, exc, end)
-        for name, lg in calls:
-            resp = None if name == "log_post_api_call" else result
+        for where, cb, run in self._hooks(calls, fns, result, end, exc):
             try:
-                out = getattr(lg, name)(details, resp, self.start_time, end)
+                out = run()
                 if inspect.isawaitable(out):
                     await out
             except Exception:
-                _swallow(name, lg)
-        for fn in fns:
-            try:
-                out = fn(details, result, self.start_time, end)
-                if inspect.isawaitable(out):
-                    await out
-            except Exception:
-                _swallow("a function callback", fn)
+                _swallow(where, cb)
 
 
 def _embedding_messages(value: Any) -> Any:
