@@ -208,7 +208,7 @@ def _overrides(obj: Any, name: str) -> bool:
 class _Callbacks:
     """The callbacks of one call: loggers (``CustomLogger``) and functions."""
 
-    __slots__ = ("failure_fns", "input_fns", "loggers", "overriding", "success_fns")
+    __slots__ = ("failure_fns", "hooks", "input_fns", "loggers", "overriding", "success_fns")
 
     def __init__(self, kwargs: dict[str, Any]) -> None:
         pkg = _pkg()
@@ -252,6 +252,17 @@ class _Callbacks:
                 "log_stream_event",
                 "async_log_stream_event",
             )
+        }
+        post = [("log_post_api_call", lg) for lg in self.overriding["log_post_api_call"]]
+        #: (async call, success) → the (hook name, logger) pairs of the final event.
+        self.hooks = {
+            (is_async, ok): post
+            + [
+                (f"{'async_' if is_async else ''}log_{'success' if ok else 'failure'}_event", lg)
+                for lg in loggers
+            ]
+            for is_async in (False, True)
+            for ok in (False, True)
         }
 
 
@@ -466,12 +477,7 @@ class Logging:
         cb = self.callbacks
         ok = exc is None
         fns = cb.success_fns if ok else cb.failure_fns
-        if self.is_async:
-            names = ["async_log_success_event" if ok else "async_log_failure_event"]
-        else:
-            names = ["log_success_event" if ok else "log_failure_event"]
-        calls = [("log_post_api_call", lg) for lg in self._pre_loggers("log_post_api_call")]
-        calls += [(n, lg) for lg in cb.loggers for n in names]
+        calls = cb.hooks[self.is_async, ok]
         if not (calls or fns):
             return
         if self.is_async:
