@@ -33,9 +33,10 @@ from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-import litellm  # noqa: E402
-from litellm.types.utils import ABOVE_THRESHOLD_COST_KEY_PATTERN as ABOVE_THRESHOLD  # noqa: E402
-from importlib.metadata import version  # noqa: E402
+from importlib.metadata import version
+
+import litellm
+from litellm.types.utils import ABOVE_THRESHOLD_COST_KEY_PATTERN as ABOVE_THRESHOLD
 
 OUT = Path(__file__).resolve().parent.parent / "python" / "edgequake_litellm" / "data"
 #: tiktoken's blob URLs; its cache file name is the SHA-1 of the URL.
@@ -59,6 +60,18 @@ def model_prices() -> dict:
     cost.pop("sample_spec", None)
     global GENERALIZATIONS
     GENERALIZATIONS = cost.pop("fallback_generalizations", {}).get("rules", [])
+    # A row naming another with ``alias_of`` is served as that row, as litellm loads it.
+    for key, entry in list(cost.items()):
+        target, seen = entry.get("alias_of"), {key}
+        while isinstance(target, str) and target in cost and target not in seen:
+            seen.add(target)
+            entry = cost[target]
+            target = entry.get("alias_of")
+        if "alias_of" in cost[key]:
+            if "alias_of" in entry:
+                del cost[key]
+            else:
+                cost[key] = dict(entry)
     lines = [
         f"{key}\t{json.dumps(entry, separators=(',', ':'), sort_keys=True)}\n"
         for key, entry in cost.items()
@@ -115,6 +128,7 @@ def model_params(cost: dict) -> None:
         "chat_models": chat_models,
         "fallback_generalizations": GENERALIZATIONS,
         "environment": environment(providers),
+        "provider_info": provider_info(providers),
     }
     _write("model_params.json.zlib", json.dumps(doc, separators=(",", ":")).encode())
 
@@ -140,6 +154,22 @@ def environment(providers: list[str]) -> dict[str, list]:
             del os.environ[missing[0]]
         rules[p] = ["any" if ok else "all", list(missing)]
     return rules
+
+
+def provider_info(providers: list[str]) -> dict[str, dict]:
+    """litellm's provider-wide ``supports_*`` defaults (``get_provider_info``), per provider."""
+    from litellm.utils import get_provider_info
+
+    out = {}
+    for p in providers:
+        try:
+            info = get_provider_info(model=UNKNOWN_MODEL, custom_llm_provider=p) or {}
+        except Exception:
+            continue
+        flags = {k: v for k, v in dict(info).items() if k.startswith("supports_") and v is True}
+        if flags:
+            out[p] = flags
+    return out
 
 
 def ranks() -> None:

@@ -10,37 +10,38 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import importlib.util
 import os
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _alias, _elc_core
 from ._elc_core import __version__
-from .exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    AuthenticationError,
-    BadGatewayError,
-    BadRequestError,
-    BudgetExceededError,
-    ContentPolicyViolationError,
-    ContextWindowExceededError,
-    InternalServerError,
-    ModelNotMappedError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServiceUnavailableError,
-    Timeout,
-    UnprocessableEntityError,
-    UnsupportedParamsError,
-)
 
 if TYPE_CHECKING:
     from . import _logging  # noqa: F401
     from ._logging import _disable_debugging, _turn_on_debug  # noqa: F401
     from .budget_manager import BudgetManager
     from .cost_calculator import completion_cost, cost_per_token
+    from .exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        AuthenticationError,
+        BadGatewayError,
+        BadRequestError,
+        BudgetExceededError,
+        ContentPolicyViolationError,
+        ContextWindowExceededError,
+        InternalServerError,
+        ModelNotMappedError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServiceUnavailableError,
+        Timeout,
+        UnprocessableEntityError,
+        UnsupportedParamsError,
+    )
     from .litellm_core_utils.get_model_cost_map import ModelCostMap, get_model_cost_map
     from .litellm_core_utils.get_supported_openai_params import (
         OPENAI_CHAT_COMPLETION_PARAMS,
@@ -89,10 +90,68 @@ if TYPE_CHECKING:
     model_list: list[str]
     models_by_provider: dict[str, set[str]]
 
+#: litellm's exception classes (``exceptions.__all__``).
+_EXCEPTIONS = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "AuthenticationError",
+    "AzureOpenAIError",
+    "BadGatewayError",
+    "BadRequestError",
+    "BudgetExceededError",
+    "ContentPolicyViolationError",
+    "ContextWindowExceededError",
+    "ImageFetchError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "JSONSchemaValidationError",
+    "LiteLLMUnknownProvider",
+    "MockException",
+    "ModelNotMappedError",
+    "NotFoundError",
+    "OpenAIError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RejectedRequestError",
+    "RouterRateLimitError",
+    "ServiceUnavailableError",
+    "Timeout",
+    "UnprocessableEntityError",
+    "UnsupportedParamsError",
+)
+
 #: Public names whose modules load on first use (they build pydantic models):
 #: ``import edgequake_litellm`` stays cheap; the first call pays once.
 _LAZY = {
-    **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
+    # Exceptions load on first use: with openai installed they subclass openai's classes,
+    # and importing openai costs more than this whole package.
+    **dict.fromkeys(_EXCEPTIONS, ".exceptions"),
+    **dict.fromkeys(("get_secret", "get_secret_bool"), ".secret_managers.main"),
+    **dict.fromkeys(
+        (
+            "ChatCompletionAnnotation",
+            "ChatCompletionAssistantMessage",
+            "ChatCompletionSystemMessage",
+            "ChatCompletionToolCallFunctionChunk",
+            "ChatCompletionToolMessage",
+            "ChatCompletionUserMessage",
+            "OpenAIMessageContent",
+        ),
+        ".types.llms.openai",
+    ),
+    **dict.fromkeys(
+        (
+            "acompletion",
+            "acompletion_with_retries",
+            "aembedding",
+            "completion",
+            "completion_with_retries",
+            "embedding",
+        ),
+        ".main",
+    ),
+    "batch_completion": ".batch_completion.main",
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(("_turn_on_debug", "_disable_debugging"), "._logging"),
     "BudgetManager": ".budget_manager",
@@ -107,6 +166,7 @@ _LAZY = {
             "Function",
             "Message",
             "ModelResponse",
+            "ModelResponseBase",
             "ModelResponseStream",
             "StreamingChoices",
             "Usage",
@@ -173,17 +233,27 @@ def _lazy_data(name: str) -> Any:
     return chat if name == "model_list" else by_provider
 
 
+#: Where an unimplemented litellm name is explained.
+_COMPATIBILITY_TABLE = "the README's table 'Compatibility with litellm's names'"
+
+
 def __getattr__(name: str) -> Any:
-    if name == "_logging":  # litellm._logging.verbose_logger (imports logging: on first use)
-        return importlib.import_module("._logging", __name__)
     if name in _LAZY_DATA:
         value = _lazy_data(name)
         globals()[name] = value
         return value
     module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    if module is not None:
+        value = getattr(importlib.import_module(module, __name__), name)
+    elif not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        # A submodule (``litellm.utils``, ``litellm.types``...): reachable as an attribute
+        # without importing it first, as litellm's are; loaded on first use.
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(
+            f"module {__name__!r} has no attribute {name!r}: litellm's {name!r} is not "
+            f"implemented by edgequake-litellm (see {_COMPATIBILITY_TABLE})"
+        )
     globals()[name] = value
     return value
 
@@ -239,6 +309,26 @@ max_budget: float = 0.0
 _current_cost: float = 0.0
 if os.environ.get("LITELLM_LOG"):
     importlib.import_module("._logging", __name__)
+
+#: litellm's ``model_alias_map``: ``{"alias": "provider/model"}``, resolved on every call.
+model_alias_map: dict[str, str] = {}
+#: Accepted for litellm code that sets them; no effect here (README, "Module settings").
+suppress_debug_info: bool = False
+telemetry: bool = True
+modify_params: bool = bool(os.environ.get("LITELLM_MODIFY_PARAMS"))
+use_litellm_proxy: bool = False
+add_function_to_prompt: bool = False
+model_fallbacks: Optional[list[Any]] = None
+context_window_fallback_dict: dict[str, str] = {}
+#: Sent as ``api-version`` where a provider takes one (Azure-style gateways); else unused.
+api_version: Optional[str] = None
+#: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
+client_session: Any = None
+aclient_session: Any = None
+#: The response cache: ``None`` until a ``litellm.Cache`` is assigned (the caching issue).
+cache: Any = None
+max_tokens: int = 4096
+retry: bool = True
 
 _alias.install()
 # Native threads must not re-enter the interpreter once it starts finalizing.

@@ -22,8 +22,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any, Optional
 
-from . import _elc_core
-from .exceptions import from_native
+from . import _elc_core, _request
 from .types.utils import ModelResponseStream, StreamingChoices
 
 if TYPE_CHECKING:
@@ -96,7 +95,7 @@ class CustomStreamWrapper:
         return None
 
     def _fault(self, e: _elc_core.ProviderError) -> Exception:
-        err = from_native(e)
+        err = _request.native_error(e)
         if self.logging_obj is not None:
             self.logging_obj.failure(err)
         return err

@@ -14,23 +14,17 @@ import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
+from ._model_errors import ModelNotMappedError
 from .cost_calculator import completion_cost, cost_per_token, response_cost
-from .exceptions import ModelNotMappedError
 from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
 from .litellm_core_utils.token_counter import decode, encode, token_counter
-from .types.utils import (
-    ChatCompletionMessageToolCall,
-    Choices,
-    Function,
-    Message,
-    ModelResponse,
-    ModelResponseStream,
-    Usage,
-)
+
+if TYPE_CHECKING:
+    from .types.utils import ModelResponse, ModelResponseStream
 
 __all__ = [
     "completion_cost",
@@ -60,11 +54,7 @@ __all__ = [
 ]
 
 
-def _config() -> Any:
-    from ._request import _config as config
-
-    return config()
-
+from ._settings import config as _config
 
 # -- model map lookups -----------------------------------------------------------
 
@@ -246,40 +236,43 @@ def get_model_info(
         ``supports_*`` flag (``None`` when the map does not say), and
         ``supported_openai_params``.
 
+    The dict is cached per model and shared between calls, as litellm's (treat it as
+    read-only; ``register_model`` or a change to ``litellm.model_cost`` refreshes it).
+
     Raises:
         ModelNotMappedError: no map entry matches ("This model isn't mapped yet", as litellm).
     """
-    info = dict(_cached_model_info(model, custom_llm_provider, _generation(_config().model_cost)))
-    params = get_supported_openai_params(model, custom_llm_provider)
-    info["supported_openai_params"] = params
-    return info
+    return _cached_model_info(model, custom_llm_provider, _generation(_config().model_cost))
 
 
 @lru_cache(maxsize=1024)
 def _cached_model_info(
     model: str, custom_llm_provider: Optional[str], _generation: tuple[int, int]
 ) -> dict[str, Any]:
-    return _model_info_base(model, custom_llm_provider)
+    info = _model_info_base(model, custom_llm_provider)
+    info["supported_openai_params"] = get_supported_openai_params(model, custom_llm_provider)
+    return info
 
 
 def _supports(model: str, custom_llm_provider: Optional[str], key: str) -> bool:
     """litellm's ``supports_factory``: is the model map's ``key`` flag ``True`` for the model?
     Unknown models and unknown providers answer ``False`` (never raise)."""
+    provider = custom_llm_provider
     try:
         model_id, provider = get_llm_provider(model, custom_llm_provider)[:2]
         found = _resolve(model_id, provider)
     except Exception:
-        return False
-    if found is None:
-        return False
-    value = found[1].get(key)
-    if value is True:
-        return True
-    if value is None:
+        found = None
+    if found is not None:
+        value = found[1].get(key)
+        if value is not None:
+            return value is True
         bare = _cost_key(_config().model_cost, model_id)
         if bare is not None and (_config().model_cost.get(bare) or {}).get(key) is True:
             return True
-    return False
+    # The provider-wide default litellm's provider config declares (get_provider_info).
+    defaults = model_facts.facts()["provider_info"].get(provider or "", {})
+    return defaults.get(key) is True
 
 
 def supports_function_calling(model: str, custom_llm_provider: Optional[str] = None) -> bool:
@@ -398,15 +391,15 @@ def validate_environment(
 
     Returns:
         ``{"keys_in_environment": bool, "missing_keys": [env var names]}``; a provider
-        without a rule (or an ``api_key`` given) counts as satisfied, as in litellm; no model
-        or an unknown provider: ``{"keys_in_environment": False, "missing_keys": []}``.
+        without a rule, an unknown provider, or an ``api_key`` given counts as satisfied, as
+        in litellm; no model: ``{"keys_in_environment": False, "missing_keys": []}``.
     """
     if not model:
         return {"keys_in_environment": False, "missing_keys": []}
     try:
         provider = get_llm_provider(model)[1]
     except Exception:
-        return {"keys_in_environment": False, "missing_keys": []}
+        return {"keys_in_environment": True, "missing_keys": []}
     rule = model_facts.facts()["environment"].get(provider)
     if rule is None or api_key is not None:
         return {"keys_in_environment": True, "missing_keys": []}
@@ -437,6 +430,15 @@ def stream_chunk_builder(
 
     Returns ``None`` for no chunks.
     """
+    from .types.utils import (
+        ChatCompletionMessageToolCall,
+        Choices,
+        Function,
+        Message,
+        ModelResponse,
+        Usage,
+    )
+
     chunks = list(chunks)
     if not chunks:
         return None
@@ -495,6 +497,9 @@ def stream_chunk_builder(
         out = "".join("".join(t) for t in texts.values())
         out += "".join("".join(t["arguments"]) for calls in tools.values() for t in calls.values())
         completion_tokens = token_counter(model=model, text=out)
+        thought = "".join("".join(r) for r in reasoning.values())
+        if thought:
+            completion_tokens += token_counter(model=model, text=thought)
         usage = Usage(
             prompt_tokens=prompt,
             completion_tokens=completion_tokens,

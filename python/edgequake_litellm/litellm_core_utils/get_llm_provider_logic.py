@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .._request import _config
-from ..exceptions import BadRequestError
+from .._settings import config as _config
 from . import model_facts
 
 __all__ = ["get_llm_provider", "model_map_provider"]
@@ -30,8 +29,11 @@ _OPENAI_BARE_PREFIXES = (
 
 def model_map_provider(litellm_provider: str) -> str:
     """The provider name a model map ``litellm_provider`` value stands for
-    (``vertex_ai-language-models`` → ``vertex_ai``), as litellm's ``get_llm_provider``."""
-    return "vertex_ai" if litellm_provider.startswith("vertex_ai") else litellm_provider
+    (``vertex_ai-language-models`` → ``vertex_ai``, ``bedrock_converse`` → ``bedrock``), as
+    litellm's ``get_llm_provider`` answers for a bare model name."""
+    if litellm_provider.startswith("vertex_ai"):
+        return "vertex_ai"
+    return "bedrock" if litellm_provider == "bedrock_converse" else litellm_provider
 
 
 def _map_provider(model: str) -> Optional[str]:
@@ -42,7 +44,17 @@ def _map_provider(model: str) -> Optional[str]:
         if lowered != model:
             entry = cost.get(lowered)
     provider = entry.get("litellm_provider") if isinstance(entry, dict) else None
-    return model_map_provider(provider) if isinstance(provider, str) else None
+    if not isinstance(provider, str):
+        return None
+    provider = model_map_provider(provider)
+    # A map row of a provider litellm no longer lists (e.g. anyscale) names no provider.
+    return provider if provider in model_facts.provider_set() else None
+
+
+def _bad_request(message: str, model: str) -> Exception:
+    from ..exceptions import BadRequestError  # only to raise: it imports openai
+
+    return BadRequestError(message, model)
 
 
 def get_llm_provider(
@@ -65,7 +77,7 @@ def get_llm_provider(
         BadRequestError: no provider can be told ("LLM Provider NOT provided", as litellm).
     """
     if not isinstance(model, str) or not model:
-        raise BadRequestError(f"model must be a non-empty string, got {model!r}", str(model))
+        raise _bad_request(f"model must be a non-empty string, got {model!r}", str(model))
     if custom_llm_provider:
         prefix = custom_llm_provider + "/"
         return (
@@ -87,7 +99,7 @@ def get_llm_provider(
     if provider is None and model.startswith("claude-"):
         provider = "anthropic"
     if provider is None:
-        raise BadRequestError(
+        raise _bad_request(
             "LLM Provider NOT provided. Pass in the LLM provider you are trying to call. "
             f"You passed model={model}\n Pass model as E.g. For 'Huggingface' inference "
             "endpoints pass in `completion(model='huggingface/starcoder',..)` "
