@@ -84,15 +84,12 @@ class OpenTelemetry(CustomLogger):
 
     # -- capture the caller's context before the request --------------------------
 
-    def log_pre_api_call(self, model: str, messages: Any, kwargs: dict[str, Any]) -> None:
-        """Remember the caller's current context (its span becomes the parent)."""
+    def capture_parent(self, call_id: str) -> None:
+        """Before the request, in the caller's thread or task: remember its current
+        context (its span becomes the parent). Called with the call's
+        ``litellm_call_id`` only, so the call's ``kwargs`` are not built there."""
         with self._lock:
-            self._parents[kwargs["litellm_call_id"]] = self._context.get_current()
-
-    async def async_log_pre_api_call(
-        self, model: str, messages: Any, kwargs: dict[str, Any]
-    ) -> None:
-        """Async calls: ``log_pre_api_call`` already ran in the caller's task context."""
+            self._parents[call_id] = self._context.get_current()
 
     # -- record the span -----------------------------------------------------------
 

@@ -208,7 +208,15 @@ def _overrides(obj: Any, name: str) -> bool:
 class _Callbacks:
     """The callbacks of one call: loggers (``CustomLogger``) and functions."""
 
-    __slots__ = ("failure_fns", "hooks", "input_fns", "loggers", "overriding", "success_fns")
+    __slots__ = (
+        "capturing",
+        "failure_fns",
+        "hooks",
+        "input_fns",
+        "loggers",
+        "overriding",
+        "success_fns",
+    )
 
     def __init__(self, kwargs: dict[str, Any]) -> None:
         pkg = _pkg()
@@ -253,6 +261,8 @@ class _Callbacks:
                 "async_log_stream_event",
             )
         }
+        #: Loggers that capture the caller's context before the request (OpenTelemetry).
+        self.capturing = [lg for lg in loggers if callable(getattr(lg, "capture_parent", None))]
         post = [("log_post_api_call", lg) for lg in self.overriding["log_post_api_call"]]
         #: (async call, success) → the (hook name, logger) pairs of the final event.
         self.hooks = {
@@ -373,6 +383,11 @@ class Logging:
         self.check_budget()
         if self.debug:
             self._log_request()
+        for lg in self.callbacks.capturing:
+            try:
+                lg.capture_parent(self.call_id)
+            except Exception:
+                _swallow("capture_parent", lg)
         loggers = self._pre_loggers("log_pre_api_call")
         if not (loggers or self.callbacks.input_fns):
             return
