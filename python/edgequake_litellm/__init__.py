@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from . import _logging  # noqa: F401
     from ._logging import _disable_debugging, _turn_on_debug  # noqa: F401
     from .budget_manager import BudgetManager
+    from .caching.caching import Cache, disable_cache, enable_cache, update_cache
     from .cost_calculator import completion_cost, cost_per_token
     from .exceptions import (
         APIConnectionError,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     )
     from .litellm_core_utils.token_counter import decode, encode, token_counter
     from .main import acompletion, aembedding, completion, embedding
+    from .router import Router
     from .streaming import CustomStreamWrapper
     from .types.utils import (
         ChatCompletionDeltaToolCall,
@@ -203,7 +205,12 @@ _LAZY = {
     ),
     **dict.fromkeys(("decode", "encode", "token_counter"), ".litellm_core_utils.token_counter"),
     "get_model_cost_map": ".litellm_core_utils.get_model_cost_map",
+    "Router": ".router",
+    **dict.fromkeys(("Cache", "enable_cache", "disable_cache", "update_cache"), ".caching.caching"),
 }
+
+#: Submodules litellm code reads as attributes (``litellm.router.Router``), imported on first use.
+_SUBMODULES = frozenset({"caching", "router"})
 
 #: Module globals built on first read (the model map and lists derived from it).
 _LAZY_DATA = ("model_cost", "provider_list", "model_list", "models_by_provider")
@@ -238,6 +245,8 @@ _COMPATIBILITY_TABLE = "the README's table 'Compatibility with litellm's names'"
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY_DATA:
         value = _lazy_data(name)
         globals()[name] = value
@@ -283,6 +292,8 @@ request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
 ssl_verify: Union[bool, str] = True
 #: Drop parameters a provider does not support instead of raising UnsupportedParamsError.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
+#: The response cache (a ``Cache``), or ``None``: calls are not cached.
+cache: Optional[Cache] = None
 #: ``token_counter`` returns 0 when set (litellm's switch).
 disable_token_counter: bool = False
 
@@ -325,8 +336,6 @@ api_version: Optional[str] = None
 #: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
 client_session: Any = None
 aclient_session: Any = None
-#: The response cache: ``None`` until a ``litellm.Cache`` is assigned (the caching issue).
-cache: Any = None
 max_tokens: int = 4096
 retry: bool = True
 
@@ -344,6 +353,7 @@ __all__ = [
     "BadRequestError",
     "BudgetExceededError",
     "BudgetManager",
+    "Cache",
     "ChatCompletionDeltaToolCall",
     "ChatCompletionMessageToolCall",
     "Choices",
@@ -362,6 +372,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "Router",
     "ServiceUnavailableError",
     "StreamingChoices",
     "Timeout",
@@ -375,7 +386,9 @@ __all__ = [
     "completion_cost",
     "cost_per_token",
     "decode",
+    "disable_cache",
     "embedding",
+    "enable_cache",
     "encode",
     "get_llm_provider",
     "get_max_tokens",
@@ -401,5 +414,6 @@ __all__ = [
     "supports_vision",
     "supports_web_search",
     "token_counter",
+    "update_cache",
     "validate_environment",
 ]

@@ -12,6 +12,7 @@ from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
 from ._observe import observed
+from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse
@@ -112,6 +113,7 @@ def completion(
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
 @observed("completion")
 @_documented
+@cached("completion")
 def completion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -184,6 +186,7 @@ async def acompletion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
 @observed("acompletion")
+@cached("acompletion")
 async def acompletion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -216,6 +219,7 @@ async def acompletion(
 
 @observed("embedding")
 @_documented
+@cached("embedding")
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Create embeddings (litellm's ``embedding``).
 
@@ -245,6 +249,7 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
 
 
 @observed("aembedding")
+@cached("aembedding")
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""
     if kwargs.get("mock_response") is not None:

@@ -56,6 +56,17 @@ __all__ = [
 
 from ._settings import config as _config
 
+
+def __getattr__(name: str) -> Any:
+    """litellm.utils also exports the response types (``from litellm.utils import Message``):
+    served from ``types.utils`` on first use, so model-data lookups do not load pydantic."""
+    from .types import utils as types_utils
+
+    if name in types_utils.__all__:
+        return getattr(types_utils, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # -- model map lookups -----------------------------------------------------------
 
 _DATED_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
