@@ -3,7 +3,9 @@
 One class serves ``for`` and ``async for``. Chunks arrive from the native core
 in batches (everything decoded from one network read) and are yielded one by
 one as ``ModelResponseStream`` objects, shaped as litellm shapes them
-(``litellm_core_utils/streaming_handler.py``):
+(``litellm_core_utils/streaming_handler.py``; the native core does the shaping
+on the chunk JSON, ``src/bindings/shape.rs``, so each chunk is validated once
+here and never modified after):
 
 - chunks with an empty delta and no ``finish_reason`` (the provider's opening
   role-only chunk, keep-alives) are skipped;
@@ -23,7 +25,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _elc_core, _request
-from .types.utils import ModelResponseStream, StreamingChoices
+from .types.utils import ModelResponseStream
 
 if TYPE_CHECKING:
     from .litellm_core_utils.litellm_logging import Logging
@@ -51,48 +53,57 @@ class CustomStreamWrapper:
         self.model = model
         self.custom_llm_provider = custom_llm_provider
         self.send_stream_usage = bool(stream_options and stream_options.get("include_usage"))
-        self.chunks: list[ModelResponseStream] = []
         self._pending: deque[bytes] = deque()
-        self._id: Optional[str] = None
-        self._sent_first = False
+        # What ``chunks`` holds: the JSON of each yielded chunk until someone
+        # asks for ``chunks``, the objects from then on.
+        self._seen: list[bytes] = []
+        self._chunks: Optional[list[ModelResponseStream]] = None
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
         #: Set when callbacks observe the call: told of each chunk, the end, a fault.
         self.logging_obj: Optional[Logging] = None
+        native.shape(model, self.send_stream_usage)
 
-    # -- chunk shaping -------------------------------------------------------
+    @property
+    def chunks(self) -> list[ModelResponseStream]:
+        """Every chunk yielded so far, in order (litellm keeps them for usage and logging).
 
-    def _shape(self, raw: bytes) -> Optional[ModelResponseStream]:
+        Built on first access from the JSON each chunk was validated from (equal
+        objects, not the same ones); later chunks are appended as yielded. Until
+        then the stream keeps bytes, not objects: a tenth of the memory, and
+        nothing for the garbage collector to traverse (over 20,000 retained
+        chunk objects, its passes took half of a stream's time).
+        """
+        if self._chunks is None:
+            self._chunks = [self._validate(raw) for raw in self._seen]
+            self._seen = []
+        return self._chunks
+
+    @chunks.setter
+    def chunks(self, value: list[ModelResponseStream]) -> None:
+        self._chunks = value
+        self._seen = []
+
+    def _validate(self, raw: bytes) -> ModelResponseStream:
         chunk = ModelResponseStream.model_validate_json(raw)
-        if self._id is None:
-            self._id = chunk.id
-        chunk.id = self._id
-        chunk.model = self.model
-        if not chunk.choices:
-            # The provider's usage-only chunk (OpenAI: ``choices: []``).
-            if chunk.usage is None or not self.send_stream_usage:
-                return None
-            chunk.choices = [StreamingChoices()]
-        elif all(_empty(c) for c in chunk.choices):
-            return None
-        for choice in chunk.choices:
-            choice.delta.role = None if self._sent_first else "assistant"
-            for tc in choice.delta.tool_calls or ():
-                tc.type = tc.type or "function"  # litellm: on every fragment
-        self._sent_first = True
-        if not self.send_stream_usage:
-            chunk.usage = None
-        chunk._hidden_params = self._hidden_params
-        self.chunks.append(chunk)
+        # ``chunk._hidden_params = ...`` through the private-attribute store
+        # directly: a tenth of the cost of pydantic's ``__setattr__``.
+        private = chunk.__pydantic_private__
+        assert private is not None  # the model declares private attributes
+        private["_hidden_params"] = self._hidden_params
         return chunk
 
     def _next_pending(self) -> Optional[ModelResponseStream]:
-        while self._pending:
-            chunk = self._shape(self._pending.popleft())
-            if chunk is not None:
-                if self.logging_obj is not None:
-                    self.logging_obj.chunk(chunk)
-                return chunk
-        return None
+        if not self._pending:
+            return None
+        raw = self._pending.popleft()
+        chunk = self._validate(raw)
+        if self._chunks is None:
+            self._seen.append(raw)
+        else:
+            self._chunks.append(chunk)
+        if self.logging_obj is not None:
+            self.logging_obj.chunk(chunk)
+        return chunk
 
     def _fault(self, e: _elc_core.ProviderError) -> Exception:
         err = _request.native_error(e)
@@ -160,15 +171,3 @@ class CustomStreamWrapper:
         """Stop reading and close the connection; later iteration ends at once."""
         self.completion_stream.close()
         self._pending.clear()
-
-
-def _empty(choice: StreamingChoices) -> bool:
-    d = choice.delta
-    return (
-        choice.finish_reason is None
-        and not d.content
-        and not d.tool_calls
-        and d.function_call is None
-        and not getattr(d, "reasoning_content", None)
-        and not getattr(d, "thinking_blocks", None)
-    )

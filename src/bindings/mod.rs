@@ -3,6 +3,7 @@
 
 mod call;
 mod options;
+mod shape;
 mod stream;
 
 use pyo3::prelude::*;
@@ -10,10 +11,10 @@ use pyo3::types::PyBytes;
 
 use crate::error::{Error, Kind};
 use crate::providers::{self, Endpoint};
-use crate::runtime;
+use crate::{asyncio, runtime};
 use call::Call;
 use options::Options;
-pub use stream::Stream;
+pub use stream::{shape_chunks, Stream};
 
 /// Response JSON bytes, handed to Python as `bytes`.
 pub struct Body(Vec<u8>);
@@ -79,7 +80,7 @@ fn py_acall<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let ep = endpoint(endpoint_name)?;
     let c = Call::new(provider, model, options)?;
-    runtime::awaitable(py, async move { c.json(ep, body).await.map(Body) })
+    asyncio::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Blocking open of a streamed chat call; returns once the provider answered.
@@ -108,7 +109,7 @@ fn py_astream<'py>(
     options: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
     let c = Call::new(provider, model, options)?;
-    runtime::awaitable(py, async move {
+    asyncio::awaitable(py, async move {
         let (rx, task) = c.stream(body).await?;
         Ok(Stream::new(rx, task))
     })
@@ -121,6 +122,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(py_acall, m)?)?;
     m.add_function(wrap_pyfunction!(py_stream, m)?)?;
     m.add_function(wrap_pyfunction!(py_astream, m)?)?;
+    m.add_function(wrap_pyfunction!(shape_chunks, m)?)?;
     m.add_class::<Stream>()?;
     Ok(())
 }

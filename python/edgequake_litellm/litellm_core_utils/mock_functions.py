@@ -23,6 +23,7 @@ import json
 from collections import deque
 from typing import Any, Optional, Union
 
+from .. import _elc_core
 from ..streaming import CustomStreamWrapper
 from ..types.utils import (
     ChatCompletionMessageToolCall,
@@ -82,6 +83,10 @@ class _MockStream:
 
     def __init__(self, chunks: list[bytes]) -> None:
         self._chunks = deque(chunks)
+
+    def shape(self, model: str, include_usage: bool) -> None:
+        """Shape the chunks as the native stream does (litellm's chunk rules)."""
+        self._chunks = deque(_elc_core.shape_chunks(model, include_usage, list(self._chunks)))
 
     def next_batch(self) -> Optional[list[bytes]]:
         if not self._chunks:
