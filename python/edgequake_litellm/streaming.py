@@ -171,3 +171,29 @@ class CustomStreamWrapper:
         """Stop reading and close the connection; later iteration ends at once."""
         self.completion_stream.close()
         self._pending.clear()
+
+
+class ReplayedStream:
+    """A stand-in for the native stream that hands over chunk JSON made in Python (mock
+    streams, cache hits), shaped by the same native rules as a real stream."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks: deque[bytes] = deque(chunks)
+
+    def shape(self, model: str, include_usage: bool) -> None:
+        """Shape the chunks as the native stream does (litellm's chunk rules)."""
+        self._chunks = deque(_elc_core.shape_chunks(model, include_usage, list(self._chunks)))
+
+    def next_batch(self) -> Optional[list[bytes]]:
+        """The next chunk, one at a time; ``None`` at the end."""
+        if not self._chunks:
+            return None
+        return [self._chunks.popleft()]
+
+    async def anext_batch(self) -> Optional[list[bytes]]:
+        """Async ``next_batch``."""
+        return self.next_batch()
+
+    def close(self) -> None:
+        """Drop what is left."""
+        self._chunks.clear()
