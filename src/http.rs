@@ -15,6 +15,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use tokio::time::Instant;
 
 use crate::error::{Error, Kind};
+use crate::trace::{self, Trace};
 use crate::trust;
 
 /// The longest server-requested wait we honour between attempts.
@@ -133,9 +134,10 @@ pub async fn send(
     deadline: Option<Instant>,
     num_retries: u32,
     map_error: ErrorMapper<'_>,
+    log: Trace,
 ) -> Result<reqwest::Response, Error> {
-    retry(deadline, num_retries, || {
-        attempt(client, req, deadline, map_error)
+    retry(deadline, num_retries, log, || {
+        attempt(client, req, deadline, map_error, log)
     })
     .await
 }
@@ -148,9 +150,10 @@ pub async fn fetch(
     deadline: Option<Instant>,
     num_retries: u32,
     map_error: ErrorMapper<'_>,
+    log: Trace,
 ) -> Result<Bytes, Error> {
-    retry(deadline, num_retries, || async {
-        let resp = attempt(client, req, deadline, map_error).await?;
+    retry(deadline, num_retries, log, || async {
+        let resp = attempt(client, req, deadline, map_error, log).await?;
         within(deadline, resp.bytes())
             .await?
             .map_err(|e| Error::transport(&e))
@@ -165,7 +168,17 @@ async fn attempt(
     req: &HttpRequest,
     deadline: Option<Instant>,
     map_error: ErrorMapper<'_>,
+    log: Trace,
 ) -> Result<reqwest::Response, Error> {
+    log.event(|| {
+        format!(
+            "POST {} headers={} body={} bytes",
+            trace::redacted_url(&req.url),
+            trace::redacted_headers(&req.headers),
+            req.body.len()
+        )
+    });
+    let started = std::time::Instant::now();
     let sent = client
         .post(&req.url)
         .headers(req.headers.clone())
@@ -174,6 +187,13 @@ async fn attempt(
     let resp = within(deadline, sent)
         .await?
         .map_err(|e| Error::transport(&e))?;
+    log.event(|| {
+        format!(
+            "status {} in {:.1} ms",
+            resp.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        )
+    });
     if resp.status().is_success() {
         return Ok(resp);
     }
@@ -209,6 +229,7 @@ async fn attempt(
 async fn retry<T, F, Fut>(
     deadline: Option<Instant>,
     num_retries: u32,
+    log: Trace,
     mut op: F,
 ) -> Result<T, Error>
 where
@@ -231,8 +252,24 @@ where
             .map(|s| Duration::from_secs_f64(s).min(MAX_RETRY_AFTER))
             .unwrap_or_else(|| backoff(attempt));
         if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            log.event(|| format!("no retry: a {wait:?} wait would pass the timeout"));
             return Err(err);
         }
+        log.event(|| {
+            let reason = match err.status {
+                Some(s) => format!("status {s}"),
+                None => format!("{:?}: {}", err.kind, err.message),
+            };
+            let source = if err.retry_after.is_some() {
+                "retry-after"
+            } else {
+                "backoff"
+            };
+            format!(
+                "retry {attempt}/{num_retries} in {:.3} s ({source}) after {reason}",
+                wait.as_secs_f64()
+            )
+        });
         tokio::time::sleep(wait).await;
     }
 }

@@ -13,6 +13,7 @@ pub mod runtime;
 pub mod shutdown;
 pub mod sse;
 pub mod tokenizer;
+pub mod trace;
 pub mod trust;
 pub mod version;
 
@@ -23,6 +24,7 @@ fn _elc_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", version::pep440(env!("CARGO_PKG_VERSION")))?;
     m.add("ProviderError", m.py().get_type::<error::ProviderError>())?;
     m.add_function(wrap_pyfunction!(shutdown::shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(trace::take_debug_events, m)?)?;
     m.add_class::<tokenizer::Tokenizer>()?;
     bindings::register(m)
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import ssl
@@ -11,6 +12,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,10 +179,30 @@ def test_http_proxy_env_is_honoured_and_no_proxy_bypasses_it(srv: FakeOpenAI) ->
 
 
 def test_the_api_key_never_appears_in_any_output(
-    srv: FakeOpenAI, caplog: pytest.LogCaptureFixture
+    srv: FakeOpenAI, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    caplog.set_level(logging.DEBUG)
+    """Responses, streams, exceptions, every log record at DEBUG (the native
+    request/status/retry events included) and every callback payload."""
+    from edgequake_litellm.integrations.custom_logger import CustomLogger
+    from edgequake_litellm.litellm_core_utils.litellm_logging import flush
+
     seen: list[str] = []
+
+    class Capture(CustomLogger):
+        def _add(self, kwargs: Any, response: Any) -> None:
+            seen.extend([repr(kwargs), json.dumps(kwargs["standard_logging_object"], default=str)])
+
+        def log_pre_api_call(self, model: str, messages: Any, kwargs: Any) -> None:
+            seen.append(repr(kwargs))
+
+        def log_success_event(self, kwargs: Any, response: Any, start: Any, end: Any) -> None:
+            self._add(kwargs, response)
+
+        def log_failure_event(self, kwargs: Any, response: Any, start: Any, end: Any) -> None:
+            self._add(kwargs, response)
+
+    monkeypatch.setattr(litellm, "callbacks", [Capture()])
+    caplog.set_level(logging.DEBUG)
     r = litellm.completion(
         model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key=SENTINEL
     )
@@ -199,7 +221,10 @@ def test_the_api_key_never_appears_in_any_output(
         )  # fmt: skip
     e = ei.value
     seen += [str(e), repr(e), repr(e.args), e.body or "", repr(vars(e))]
+    assert flush(10)
     seen += [rec.getMessage() for rec in caplog.records]
+    assert any("authorization: [REDACTED]" in text for text in seen)  # the native events logged
+    assert sum("standard_logging_object" in text for text in seen) == 3  # ok, stream, failure
     assert srv.last.headers["authorization"] == f"Bearer {SENTINEL}"
     for text in seen:
         assert SENTINEL not in text

@@ -18,6 +18,9 @@ from . import _alias, _elc_core
 from ._elc_core import __version__
 
 if TYPE_CHECKING:
+    from . import _logging  # noqa: F401
+    from ._logging import _disable_debugging, _turn_on_debug  # noqa: F401
+    from .budget_manager import BudgetManager
     from .caching.caching import Cache, disable_cache, enable_cache, update_cache
     from .cost_calculator import completion_cost, cost_per_token
     from .exceptions import (
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
         AuthenticationError,
         BadGatewayError,
         BadRequestError,
+        BudgetExceededError,
         ContentPolicyViolationError,
         ContextWindowExceededError,
         InternalServerError,
@@ -97,6 +101,7 @@ _EXCEPTIONS = (
     "AzureOpenAIError",
     "BadGatewayError",
     "BadRequestError",
+    "BudgetExceededError",
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
     "ImageFetchError",
@@ -154,6 +159,8 @@ _LAZY = {
     "batch_completion": ".batch_completion.main",
     "trim_messages": ".litellm_core_utils.trim_messages",
     "CustomStreamWrapper": ".streaming",
+    **dict.fromkeys(("_turn_on_debug", "_disable_debugging"), "._logging"),
+    "BudgetManager": ".budget_manager",
     **dict.fromkeys(
         (
             "ChatCompletionDeltaToolCall",
@@ -296,14 +303,29 @@ cache: Optional[Cache] = None
 #: ``token_counter`` returns 0 when set (litellm's switch).
 disable_token_counter: bool = False
 
-# -- PLACEHOLDER for issue 13 (callbacks): the names crewai reads when it builds an LLM.
-# Issue 13's branch defines and honours these; on merge, keep its version and drop these.
+
+# -- callbacks, logging and budgets (litellm's globals; see README "Callbacks") ------
+#: Callbacks for every call: ``CustomLogger`` instances, or ``"otel"`` / ``"opentelemetry"``.
 callbacks: list[Any] = []
+#: ``fn(kwargs, completion_response, start_time, end_time)`` (or a ``CustomLogger``) after
+#: each successful call; coroutine functions are awaited for async calls.
 success_callback: list[Any] = []
+#: The same, after each failed call (``kwargs["exception"]`` holds the exception).
 failure_callback: list[Any] = []
 _async_success_callback: list[Any] = []
 _async_failure_callback: list[Any] = []
+#: ``fn(model, messages, kwargs)`` before each request, on the caller's thread.
+input_callback: list[Any] = []
+#: litellm's service-health callbacks: accepted, not called (no proxy services here).
+service_callback: list[Any] = []
+#: Log each request at DEBUG on ``litellm._logging.verbose_logger`` (litellm's switch).
 set_verbose: bool = False
+#: USD; when set, a call made once ``_current_cost`` reaches it raises ``BudgetExceededError``.
+max_budget: float = 0.0
+#: USD spent by this process's calls while ``max_budget`` is set.
+_current_cost: float = 0.0
+if os.environ.get("LITELLM_LOG"):
+    importlib.import_module("._logging", __name__)
 
 #: litellm's ``model_alias_map``: ``{"alias": "provider/model"}``, resolved on every call.
 model_alias_map: dict[str, str] = {}
@@ -335,6 +357,8 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
+    "BudgetExceededError",
+    "BudgetManager",
     "Cache",
     "ChatCompletionDeltaToolCall",
     "ChatCompletionMessageToolCall",

@@ -15,6 +15,7 @@ __all__ = [
     "shape_chunks",
     "shutdown",
     "stream",
+    "take_debug_events",
 ]
 
 __version__: str
@@ -38,6 +39,7 @@ class Tokenizer:
 
 def shape_chunks(model: str, include_usage: bool, chunks: list[bytes]) -> list[bytes]: ...
 def shutdown() -> None: ...
+def take_debug_events(tag: int) -> list[str]: ...
 def route(model: str, custom_llm_provider: Optional[str] = None) -> tuple[str, str, list[str]]: ...
 def call(
     endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]

@@ -93,6 +93,9 @@ _LITELLM_INTERNAL = frozenset(
         "tags",
         "no-log",
         "client",
+        "callbacks",
+        "success_callback",
+        "failure_callback",
     }
 )
 
@@ -108,7 +111,8 @@ class NativeCall:
     body: bytes
     options: dict[str, Any]
     """``_elc_core``'s options dict: ``api_key``, ``api_base``, ``timeout``
-    (seconds), ``num_retries``, ``headers``, ``ssl_verify``.
+    (seconds), ``num_retries``, ``headers``, ``ssl_verify``,
+    ``debug`` (a tag for the native debug events, 0 when off).
     It holds the API key: never print it."""
 
     @property
@@ -293,6 +297,8 @@ def prepare(
         "num_retries": _num_retries(kwargs),
         "headers": _headers(kwargs),
         "ssl_verify": _ssl_verify(kwargs),
+        # Non-zero when the call logs at DEBUG: the native core records its events under it.
+        "debug": getattr(kwargs.get("litellm_logging_obj"), "debug_tag", 0),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
 

@@ -51,6 +51,7 @@ __all__ = [
     "AzureOpenAIError",
     "BadGatewayError",
     "BadRequestError",
+    "BudgetExceededError",
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
     "ImageFetchError",
@@ -317,6 +318,22 @@ class RejectedRequestError(BadRequestError):
 
 class UnsupportedParamsError(BadRequestError):
     """A parameter the provider does not accept, with ``drop_params`` off."""
+
+
+class BudgetExceededError(Exception):
+    """``litellm.max_budget`` is spent: raised before the call, no request sent.
+
+    Attributes: ``current_cost`` and ``max_budget`` (USD), ``message``. As
+    litellm's ``BudgetExceededError``, a plain ``Exception`` (not an ``APIError``).
+    """
+
+    def __init__(self, current_cost: float, max_budget: float, message: Optional[str] = None):
+        self.current_cost = current_cost
+        self.max_budget = max_budget
+        self.message = message or (
+            f"Budget has been exceeded! Current cost: {current_cost}, Max budget: {max_budget}"
+        )
+        super().__init__(self.message)
 
 
 class LiteLLMUnknownProvider(BadRequestError):

@@ -11,6 +11,7 @@ import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _request
+from ._observe import observed
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
@@ -118,6 +119,7 @@ def completion(
 def completion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
+@observed("completion")
 @_documented
 @cached("completion")
 def completion(
@@ -191,6 +193,7 @@ async def acompletion(
 async def acompletion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
+@observed("acompletion")
 @cached("acompletion")
 async def acompletion(
     model: str,
@@ -222,6 +225,7 @@ async def acompletion(
     return _model_response(raw, call, started)
 
 
+@observed("embedding")
 @_documented
 @cached("embedding")
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
@@ -252,6 +256,7 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
     return _embedding_response(raw, call, started)
 
 
+@observed("aembedding")
 @cached("aembedding")
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""

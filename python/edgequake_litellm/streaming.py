@@ -22,10 +22,13 @@ context manager, or garbage collection closes the connection.
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import _elc_core, _request
 from .types.utils import ModelResponseStream
+
+if TYPE_CHECKING:
+    from .litellm_core_utils.litellm_logging import Logging
 
 __all__ = ["CustomStreamWrapper"]
 
@@ -56,6 +59,8 @@ class CustomStreamWrapper:
         self._seen: list[bytes] = []
         self._chunks: Optional[list[ModelResponseStream]] = None
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
+        #: Set when callbacks observe the call: told of each chunk, the end, a fault.
+        self.logging_obj: Optional[Logging] = None
         native.shape(model, self.send_stream_usage)
 
     @property
@@ -96,7 +101,15 @@ class CustomStreamWrapper:
             self._seen.append(raw)
         else:
             self._chunks.append(chunk)
+        if self.logging_obj is not None:
+            self.logging_obj.chunk(chunk)
         return chunk
+
+    def _fault(self, e: _elc_core.ProviderError) -> Exception:
+        err = _request.native_error(e)
+        if self.logging_obj is not None:
+            self.logging_obj.failure(err)
+        return err
 
     # -- sync iteration ------------------------------------------------------
 
@@ -111,8 +124,10 @@ class CustomStreamWrapper:
             try:
                 batch = self.completion_stream.next_batch()
             except _elc_core.ProviderError as e:
-                raise _request.native_error(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                if self.logging_obj is not None:
+                    self.logging_obj.stream_end(self)
                 raise StopIteration
             self._pending.extend(batch)
 
@@ -135,8 +150,10 @@ class CustomStreamWrapper:
             try:
                 batch = await self.completion_stream.anext_batch()
             except _elc_core.ProviderError as e:
-                raise _request.native_error(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                if self.logging_obj is not None:
+                    self.logging_obj.stream_end(self)
                 raise StopAsyncIteration
             self._pending.extend(batch)
 

@@ -13,6 +13,7 @@ use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
 use crate::providers::{self, batch, Endpoint, Spec, Target};
 use crate::runtime;
+use crate::trace::Trace;
 
 /// How many decoded batches a stream buffers ahead of the Python consumer.
 const STREAM_BUFFER: usize = 32;
@@ -31,6 +32,7 @@ pub struct Call {
     num_retries: u32,
     headers: Vec<(String, String)>,
     ssl_verify: Verify,
+    log: Trace,
 }
 
 impl Call {
@@ -45,6 +47,7 @@ impl Call {
             num_retries,
             headers,
             ssl_verify,
+            debug,
         } = options;
         let spec = providers::spec(provider).ok_or_else(|| {
             Error::new(Kind::BadRequest, format!("unknown provider {provider:?}"))
@@ -110,6 +113,7 @@ impl Call {
             num_retries,
             headers: headers.unwrap_or_default(),
             ssl_verify,
+            log: Trace::new(debug),
         })
     }
 
@@ -180,9 +184,16 @@ impl Call {
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Error> {
         let req = self.build(endpoint, body)?;
-        let bytes = http::fetch(client, &req, deadline, self.num_retries, &self.mapper())
-            .await
-            .map_err(|e| self.unreachable(e))?;
+        let bytes = http::fetch(
+            client,
+            &req,
+            deadline,
+            self.num_retries,
+            &self.mapper(),
+            self.log,
+        )
+        .await
+        .map_err(|e| self.unreachable(e))?;
         self.spec
             .adapter
             .response(endpoint, &self.model, bytes.to_vec())
@@ -205,6 +216,7 @@ impl Call {
                 self.deadline(),
                 self.num_retries,
                 &self.mapper(),
+                self.log,
             )
             .await
             .map_err(|e| self.unreachable(e))

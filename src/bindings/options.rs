@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 pub use crate::http::Verify;
 
 /// `{"api_key", "api_base", "timeout", "num_retries", "headers",
-/// "ssl_verify"}`, resolved by Python from the per-call
+/// "ssl_verify", "debug"}`, resolved by Python from the per-call
 /// arguments and litellm's module globals (env vars and provider defaults
 /// are applied here, in `Call::new`).
 #[derive(Debug, FromPyObject)]
@@ -18,4 +18,6 @@ pub struct Options {
     pub num_retries: u32,
     pub headers: Option<Vec<(String, String)>>,
     pub ssl_verify: Verify,
+    /// Non-zero: record debug events under this tag (`take_debug_events`).
+    pub debug: u64,
 }

@@ -14,7 +14,7 @@ A ``ModelResponse`` dumped with ``model_dump()`` validates as
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional, TypedDict, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -39,6 +39,13 @@ __all__ = [
     "ModelResponseBase",
     "ModelResponseStream",
     "PromptTokensDetailsWrapper",
+    "StandardLoggingHiddenParams",
+    "StandardLoggingMetadata",
+    "StandardLoggingModelCostFailureDebugInformation",
+    "StandardLoggingModelInformation",
+    "StandardLoggingPayload",
+    "StandardLoggingPayloadErrorInformation",
+    "StandardLoggingPayloadStatusFields",
     "StreamingChoices",
     "TextChoices",
     "TextCompletionResponse",
@@ -299,3 +306,144 @@ class TextCompletionResponse(OpenAIObject):
     choices: list[TextChoices] = Field(default_factory=lambda: [TextChoices()])
     usage: Optional[Usage] = None
     _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+
+# -- the callback payload (litellm's ``StandardLoggingPayload`` and its parts) --
+# Field names and types as litellm emits them (``litellm/types/utils.py``);
+# ``kwargs["standard_logging_object"]`` of every success/failure callback.
+
+StandardLoggingPayloadStatus = Literal["success", "failure"]
+
+
+class StandardLoggingMetadata(TypedDict):
+    """``standard_logging_object["metadata"]``: litellm's proxy key fields (``None``
+    in the SDK) and the caller's ``metadata=`` as ``requester_metadata``."""
+
+    user_api_key_hash: Optional[str]
+    user_api_key_alias: Optional[str]
+    user_api_key_spend: Optional[float]
+    user_api_key_max_budget: Optional[float]
+    user_api_key_budget_reset_at: Optional[str]
+    user_api_key_org_id: Optional[str]
+    user_api_key_team_id: Optional[str]
+    user_api_key_project_id: Optional[str]
+    user_api_key_user_id: Optional[str]
+    user_api_key_user_email: Optional[str]
+    user_api_key_team_alias: Optional[str]
+    user_api_key_end_user_id: Optional[str]
+    user_api_key_request_route: Optional[str]
+    user_api_key_auth_metadata: Optional[dict[str, str]]
+    spend_logs_metadata: Optional[dict[str, Any]]
+    requester_ip_address: Optional[str]
+    user_agent: Optional[str]
+    requester_metadata: Optional[dict[str, Any]]
+    requester_custom_headers: Optional[dict[str, str]]
+    prompt_management_metadata: Optional[dict[str, Any]]
+    mcp_tool_call_metadata: Optional[dict[str, Any]]
+    vector_store_request_metadata: Optional[list[dict[str, Any]]]
+    applied_guardrails: Optional[list[str]]
+    usage_object: Optional[dict[str, Any]]
+    cold_storage_object_key: Optional[str]
+    team_alias: Optional[str]
+    team_id: Optional[str]
+
+
+class StandardLoggingHiddenParams(TypedDict):
+    """``standard_logging_object["hidden_params"]``."""
+
+    model_id: Optional[str]
+    cache_key: Optional[str]
+    api_base: Optional[str]
+    response_cost: Optional[str]
+    litellm_overhead_time_ms: Optional[float]
+    additional_headers: Optional[dict[str, int]]
+    batch_models: Optional[list[str]]
+    litellm_model_name: Optional[str]
+    usage_object: Optional[dict[str, Any]]
+
+
+class StandardLoggingModelInformation(TypedDict):
+    """``standard_logging_object["model_map_information"]``."""
+
+    model_map_key: str
+    model_map_value: Optional[dict[str, Any]]
+
+
+class StandardLoggingModelCostFailureDebugInformation(TypedDict, total=False):
+    """Why ``response_cost`` could not be computed (never the request or response)."""
+
+    error_str: str
+    traceback_str: str
+    model: str
+    cache_hit: Optional[bool]
+    custom_llm_provider: Optional[str]
+    base_model: Optional[str]
+    call_type: str
+    custom_pricing: Optional[bool]
+
+
+class StandardLoggingPayloadErrorInformation(TypedDict, total=False):
+    """``standard_logging_object["error_information"]`` (empty strings on success)."""
+
+    error_code: Optional[str]
+    error_class: Optional[str]
+    llm_provider: Optional[str]
+    traceback: Optional[str]
+    error_message: Optional[str]
+
+
+class StandardLoggingPayloadStatusFields(TypedDict, total=False):
+    """``llm_api_status``: ``"success"`` / ``"failure"``; ``guardrail_status``: ``"not_run"``."""
+
+    llm_api_status: StandardLoggingPayloadStatus
+    guardrail_status: str
+
+
+class StandardLoggingPayload(TypedDict):
+    """One call as every callback sees it (``kwargs["standard_logging_object"]``).
+
+    Times are seconds since the epoch (floats), ``response_time`` seconds,
+    ``response_cost`` USD, token counts ints. ``model`` is the model id without
+    the provider prefix; ``call_type`` is ``"completion"``, ``"acompletion"``,
+    ``"embedding"`` or ``"aembedding"``; ``stream`` is ``True`` for streams and
+    ``None`` otherwise (as litellm).
+    """
+
+    id: str
+    trace_id: str
+    call_type: str
+    stream: Optional[bool]
+    response_cost: float
+    cost_breakdown: Optional[dict[str, Any]]
+    response_cost_failure_debug_info: Optional[StandardLoggingModelCostFailureDebugInformation]
+    status: StandardLoggingPayloadStatus
+    status_fields: StandardLoggingPayloadStatusFields
+    custom_llm_provider: Optional[str]
+    total_tokens: int
+    prompt_tokens: int
+    completion_tokens: int
+    startTime: float
+    endTime: float
+    completionStartTime: float
+    response_time: float
+    model_map_information: StandardLoggingModelInformation
+    model: str
+    model_id: Optional[str]
+    model_group: Optional[str]
+    api_base: str
+    metadata: StandardLoggingMetadata
+    cache_hit: Optional[bool]
+    cache_key: Optional[str]
+    saved_cache_cost: float
+    request_tags: list[Any]
+    end_user: Optional[str]
+    requester_ip_address: Optional[str]
+    user_agent: Optional[str]
+    messages: Optional[Union[str, list[Any], dict[str, Any]]]
+    response: Optional[Union[str, list[Any], dict[str, Any]]]
+    error_str: Optional[str]
+    error_information: Optional[StandardLoggingPayloadErrorInformation]
+    model_parameters: dict[str, Any]
+    hidden_params: StandardLoggingHiddenParams
+    guardrail_information: Optional[list[dict[str, Any]]]
+    standard_built_in_tools_params: Optional[dict[str, Any]]

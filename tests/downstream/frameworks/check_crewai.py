@@ -78,6 +78,19 @@ def test_one_agent_crew(srv: FakeOpenAI) -> None:
     assert "Capital of France?" in str(srv.requests[0].json["messages"])
 
 
-@pytest.mark.skip(reason="issue 13: crewai counts tokens through litellm.callbacks")
-def test_crew_token_usage() -> None:
-    """Crew.usage_metrics comes from a litellm callback crewai registers."""
+def test_crew_token_usage(srv: FakeOpenAI) -> None:
+    """Crew.usage_metrics: crewai registers its TokenCalcHandler in litellm.callbacks and
+    feeds it each response's usage."""
+    import litellm
+
+    srv.set_default(chat_reply("Thought: I now know the final answer\nFinal Answer: Paris"))
+    agent = Agent(role="Geographer", goal="Answer", backstory="Knows capitals", llm=_llm(srv))
+    task = Task(description="Capital of France?", expected_output="A city", agent=agent)
+    crew = Crew(agents=[agent], tasks=[task])
+    result = crew.kickoff()
+    assert result.raw == "Paris"
+    usage = crew.usage_metrics
+    assert usage is not None
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == (5, 3, 8)
+    assert usage.successful_requests == 1
+    assert any(type(cb).__name__ == "TokenCalcHandler" for cb in litellm.callbacks)

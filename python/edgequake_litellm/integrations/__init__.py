@@ -1,0 +1,1 @@
+"""litellm's ``litellm.integrations`` package: ``custom_logger`` and ``opentelemetry``."""
