@@ -6,6 +6,7 @@
 mod bindings;
 pub mod error;
 pub mod http;
+pub mod multipart;
 pub mod ndjson;
 pub mod providers;
 pub mod runtime;

@@ -36,7 +36,16 @@ from .exceptions import (
 
 if TYPE_CHECKING:
     from .main import acompletion, aembedding, completion, embedding
+    from .responses.main import (
+        adelete_responses,
+        aget_responses,
+        aresponses,
+        delete_responses,
+        get_responses,
+        responses,
+    )
     from .streaming import CustomStreamWrapper
+    from .types.llms.openai import ResponsesAPIResponse
     from .types.utils import (
         ChatCompletionDeltaToolCall,
         ChatCompletionMessageToolCall,
@@ -58,6 +67,19 @@ if TYPE_CHECKING:
 _LAZY = {
     **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
     "CustomStreamWrapper": ".streaming",
+    # ``responses`` is also a subpackage: the function wins once looked up here.
+    **dict.fromkeys(
+        (
+            "adelete_responses",
+            "aget_responses",
+            "aresponses",
+            "delete_responses",
+            "get_responses",
+            "responses",
+        ),
+        ".responses.main",
+    ),
+    "ResponsesAPIResponse": ".types.llms.openai",
     **dict.fromkeys(
         (
             "ChatCompletionDeltaToolCall",
@@ -142,6 +164,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponsesAPIResponse",
     "ServiceUnavailableError",
     "StreamingChoices",
     "Timeout",
@@ -150,9 +173,15 @@ __all__ = [
     "Usage",
     "__version__",
     "acompletion",
+    "adelete_responses",
     "aembedding",
+    "aget_responses",
+    "aresponses",
     "completion",
+    "delete_responses",
     "embedding",
     "get_llm_provider",
+    "get_responses",
+    "responses",
     "stream_chunk_builder",
 ]

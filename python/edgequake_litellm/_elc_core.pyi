@@ -29,12 +29,24 @@ class Stream:
 def shutdown() -> None: ...
 def route(model: str, custom_llm_provider: Optional[str] = None) -> tuple[str, str, list[str]]: ...
 def call(
-    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str,
+    provider: str,
+    model: str,
+    body: bytes,
+    options: dict[str, Any],
+    files: Optional[list[tuple[str, str, str, bytes]]] = None,
 ) -> bytes: ...
 def acall(
-    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str,
+    provider: str,
+    model: str,
+    body: bytes,
+    options: dict[str, Any],
+    files: Optional[list[tuple[str, str, str, bytes]]] = None,
 ) -> Awaitable[bytes]: ...
-def stream(provider: str, model: str, body: bytes, options: dict[str, Any]) -> Stream: ...
+def stream(
+    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+) -> Stream: ...
 def astream(
-    provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
 ) -> Awaitable[Stream]: ...

@@ -136,7 +136,7 @@ def completion(
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
-            native = _elc_core.stream(*call.args())
+            native = _elc_core.stream("chat", *call.args())
             return CustomStreamWrapper(
                 native, call.model, call.provider, kwargs.get("stream_options")
             )
@@ -180,7 +180,7 @@ async def acompletion(
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
-            native = await _elc_core.astream(*call.args())
+            native = await _elc_core.astream("chat", *call.args())
             return CustomStreamWrapper(
                 native, call.model, call.provider, kwargs.get("stream_options")
             )

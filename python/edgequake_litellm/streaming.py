@@ -19,17 +19,16 @@ context manager, or garbage collection closes the connection.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any, Optional
 
 from . import _elc_core
-from .exceptions import from_native
+from ._native_stream import NativeStreamIterator
 from .types.utils import ModelResponseStream, StreamingChoices
 
 __all__ = ["CustomStreamWrapper"]
 
 
-class CustomStreamWrapper:
+class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
     """Iterator (sync and async) of ``ModelResponseStream`` chunks.
 
     Raises litellm's exception classes (``APIConnectionError`` for a cut
@@ -45,12 +44,11 @@ class CustomStreamWrapper:
         custom_llm_provider: str,
         stream_options: Optional[dict[str, Any]] = None,
     ) -> None:
-        self.completion_stream = native
+        super().__init__(native)
         self.model = model
         self.custom_llm_provider = custom_llm_provider
         self.send_stream_usage = bool(stream_options and stream_options.get("include_usage"))
         self.chunks: list[ModelResponseStream] = []
-        self._pending: deque[bytes] = deque()
         self._id: Optional[str] = None
         self._sent_first = False
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
@@ -80,70 +78,6 @@ class CustomStreamWrapper:
         chunk._hidden_params = self._hidden_params
         self.chunks.append(chunk)
         return chunk
-
-    def _next_pending(self) -> Optional[ModelResponseStream]:
-        while self._pending:
-            chunk = self._shape(self._pending.popleft())
-            if chunk is not None:
-                return chunk
-        return None
-
-    # -- sync iteration ------------------------------------------------------
-
-    def __iter__(self) -> CustomStreamWrapper:
-        return self
-
-    def __next__(self) -> ModelResponseStream:
-        while True:
-            chunk = self._next_pending()
-            if chunk is not None:
-                return chunk
-            try:
-                batch = self.completion_stream.next_batch()
-            except _elc_core.ProviderError as e:
-                raise from_native(e) from None
-            if batch is None:
-                raise StopIteration
-            self._pending.extend(batch)
-
-    def __enter__(self) -> CustomStreamWrapper:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- async iteration -----------------------------------------------------
-
-    def __aiter__(self) -> CustomStreamWrapper:
-        return self
-
-    async def __anext__(self) -> ModelResponseStream:
-        while True:
-            chunk = self._next_pending()
-            if chunk is not None:
-                return chunk
-            try:
-                batch = await self.completion_stream.anext_batch()
-            except _elc_core.ProviderError as e:
-                raise from_native(e) from None
-            if batch is None:
-                raise StopAsyncIteration
-            self._pending.extend(batch)
-
-    async def __aenter__(self) -> CustomStreamWrapper:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.close()
-
-    async def aclose(self) -> None:
-        """Close the connection (async spelling of ``close``)."""
-        self.close()
-
-    def close(self) -> None:
-        """Stop reading and close the connection; later iteration ends at once."""
-        self.completion_stream.close()
-        self._pending.clear()
 
 
 def _empty(choice: StreamingChoices) -> bool:

@@ -11,6 +11,7 @@ use super::options::{Options, Verify};
 use super::stream::Item;
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
+use crate::multipart::Upload;
 use crate::providers::{self, batch, Endpoint, Spec, Target};
 use crate::runtime;
 
@@ -32,6 +33,7 @@ pub struct Call {
     headers: Vec<(String, String)>,
     drop_params: bool,
     ssl_verify: Verify,
+    uploads: Vec<Upload>,
 }
 
 impl Call {
@@ -113,19 +115,32 @@ impl Call {
             headers: headers.unwrap_or_default(),
             drop_params,
             ssl_verify,
+            uploads: Vec::new(),
         })
+    }
+
+    /// Send `uploads` as multipart files with the body's fields.
+    pub fn with_uploads(mut self, uploads: Vec<Upload>) -> Call {
+        self.uploads = uploads;
+        self
     }
 
     fn deadline(&self) -> Option<Instant> {
         self.timeout.map(|t| Instant::now() + t)
     }
 
+    /// The adapter's request, or the refusal of an endpoint the provider's
+    /// registry row does not list (no I/O has happened yet).
     fn build(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<HttpRequest, Error> {
+        if !self.spec.serves(endpoint) {
+            return Err(providers::unsupported(endpoint, self.spec.name));
+        }
         let target = Target {
             base: &self.base,
             api_key: self.api_key.as_deref(),
             model: &self.model,
             drop_params: self.drop_params,
+            uploads: &self.uploads,
         };
         let mut req = self.spec.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;
@@ -192,17 +207,18 @@ impl Call {
             .response(endpoint, &self.model, bytes.to_vec())
     }
 
-    /// Open a streamed chat call: returns once the provider answered with a
+    /// Open a streamed call (chat, or the Responses API): returns once the provider answered with a
     /// success status; a background task then decodes the body into `Item`s.
     /// `timeout` bounds the wait for the response head and each later gap
     /// between reads.
     pub async fn stream(
         self,
+        endpoint: Endpoint,
         body: Vec<u8>,
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
             let client = runtime::client(&self.ssl_verify)?;
-            let req = self.build(Endpoint::Chat, body)?;
+            let req = self.build(endpoint, body)?;
             http::send(
                 &client,
                 &req,
@@ -215,15 +231,15 @@ impl Call {
         };
         let resp = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
-        let task = runtime::spawn(self.pump(resp, tx))?;
+        let task = runtime::spawn(self.pump(endpoint, resp, tx))?;
         Ok((rx, task.abort_handle()))
     }
 
     /// Read the body, decode it, and push batches of chunks to the consumer.
     /// Ends when the consumer is gone, the provider ends the stream, or a fault
     /// occurs (delivered as `Item::Failed` after every chunk before it).
-    async fn pump(self, resp: reqwest::Response, tx: mpsc::Sender<Item>) {
-        let mut decoder = self.spec.adapter.stream_decoder();
+    async fn pump(self, endpoint: Endpoint, resp: reqwest::Response, tx: mpsc::Sender<Item>) {
+        let mut decoder = self.spec.adapter.stream_decoder(endpoint);
         let mut body = resp.bytes_stream();
         // The rest of a large first read, decoded after its head was handed over.
         let mut carry: Option<bytes::Bytes> = None;

@@ -14,6 +14,7 @@ pub mod openai;
 
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
+use crate::multipart::Upload;
 
 /// Where a call goes: the resolved base URL, key and provider model id, and
 /// the call options an adapter may act on.
@@ -23,6 +24,8 @@ pub struct Target<'a> {
     pub model: &'a str,
     /// litellm's `drop_params`: remove parameters the model is known to reject.
     pub drop_params: bool,
+    /// Files sent as `multipart/form-data` with the body's fields (transcription).
+    pub uploads: &'a [Upload],
 }
 
 /// What a request is for.
@@ -30,6 +33,69 @@ pub struct Target<'a> {
 pub enum Endpoint {
     Chat,
     Embedding,
+    /// OpenAI's Responses API: create (`POST /responses`).
+    Responses,
+    /// Retrieve a stored response; the body is `{"response_id": ...}`.
+    ResponsesGet,
+    /// Delete a stored response; the body is `{"response_id": ...}`.
+    ResponsesDelete,
+    ImageGeneration,
+    Moderation,
+    /// Cohere-compatible `/rerank` (Cohere, Jina, Voyage, vLLM, llama.cpp).
+    Rerank,
+    /// `/audio/transcriptions`: the body's fields plus one uploaded file, as multipart.
+    Transcription,
+    /// `/audio/speech`: the answer is the audio bytes, passed through.
+    Speech,
+}
+
+impl Endpoint {
+    /// The name Python calls the endpoint by (`_elc_core.call(name, ...)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Endpoint::Chat => "chat",
+            Endpoint::Embedding => "embedding",
+            Endpoint::Responses => "responses",
+            Endpoint::ResponsesGet => "responses_get",
+            Endpoint::ResponsesDelete => "responses_delete",
+            Endpoint::ImageGeneration => "image_generation",
+            Endpoint::Moderation => "moderation",
+            Endpoint::Rerank => "rerank",
+            Endpoint::Transcription => "transcription",
+            Endpoint::Speech => "speech",
+        }
+    }
+
+    /// The endpoint called `name`.
+    pub fn from_name(name: &str) -> Option<Endpoint> {
+        ALL_ENDPOINTS.iter().copied().find(|e| e.name() == name)
+    }
+}
+
+const ALL_ENDPOINTS: &[Endpoint] = &[
+    Endpoint::Chat,
+    Endpoint::Embedding,
+    Endpoint::Responses,
+    Endpoint::ResponsesGet,
+    Endpoint::ResponsesDelete,
+    Endpoint::ImageGeneration,
+    Endpoint::Moderation,
+    Endpoint::Rerank,
+    Endpoint::Transcription,
+    Endpoint::Speech,
+];
+
+/// The refusal of an endpoint a provider does not serve, before any I/O
+/// (litellm raises a `BadRequestError` for these too).
+pub fn unsupported(endpoint: Endpoint, provider: &str) -> Error {
+    Error::new(
+        Kind::BadRequest,
+        format!(
+            "provider {provider} does not support the {} endpoint; see the README's \
+             endpoint table for the providers that do",
+            endpoint.name()
+        ),
+    )
 }
 
 /// One wire format. Requests arrive as OpenAI-shaped JSON bytes and responses
@@ -57,8 +123,9 @@ pub trait Provider: Sync {
     /// Turn a success body of a call to `model` (the provider's model id, for
     /// wire formats whose body does not name it) into OpenAI-shaped JSON bytes.
     fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error>;
-    /// A fresh decoder for one streamed chat response.
-    fn stream_decoder(&self) -> Box<dyn StreamDecoder>;
+    /// A fresh decoder for one streamed response of `endpoint` (chat, or
+    /// the Responses API where the adapter serves it).
+    fn stream_decoder(&self, endpoint: Endpoint) -> Box<dyn StreamDecoder>;
     /// Map an error status and body to an [`Error`] (by status and the
     /// provider's error type/code, never by message text).
     fn error(&self, status: u16, body: &[u8]) -> Error;
@@ -88,8 +155,20 @@ pub struct Spec {
     pub key_globals: &'static [&'static str],
     /// A call without a key is refused before any I/O.
     pub key_required: bool,
+    /// The endpoints the provider serves (its API docs); a call to any other
+    /// is refused before any I/O.
+    pub endpoints: &'static [Endpoint],
     pub adapter: &'static dyn Provider,
 }
+
+impl Spec {
+    /// Whether calls to `endpoint` may be sent to this provider.
+    pub fn serves(&self, endpoint: Endpoint) -> bool {
+        self.endpoints.contains(&endpoint)
+    }
+}
+
+use Endpoint::*;
 
 static SPECS: &[Spec] = &[
     Spec {
@@ -99,6 +178,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
         key_globals: &["openai_key"],
         key_required: true,
+        endpoints: ALL_ENDPOINTS,
         adapter: &openai::OPENAI,
     },
     Spec {
@@ -108,6 +188,13 @@ static SPECS: &[Spec] = &[
         base_env: &["XAI_API_BASE"],
         key_globals: &[],
         key_required: true,
+        endpoints: &[
+            Chat,
+            Responses,
+            ResponsesGet,
+            ResponsesDelete,
+            ImageGeneration,
+        ],
         adapter: &openai::XAI,
     },
     Spec {
@@ -117,6 +204,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENROUTER_API_BASE"],
         key_globals: &["openrouter_key"],
         key_required: true,
+        endpoints: &[Chat, Embedding, Responses],
         adapter: &openai::OPENROUTER,
     },
     Spec {
@@ -126,6 +214,7 @@ static SPECS: &[Spec] = &[
         base_env: &["MISTRAL_API_BASE"],
         key_globals: &[],
         key_required: true,
+        endpoints: &[Chat, Embedding],
         adapter: &openai::MISTRAL,
     },
     Spec {
@@ -135,6 +224,7 @@ static SPECS: &[Spec] = &[
         base_env: &["LM_STUDIO_API_BASE"],
         key_globals: &[],
         key_required: false,
+        endpoints: &[Chat, Embedding, Responses],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -144,6 +234,14 @@ static SPECS: &[Spec] = &[
         base_env: &["HOSTED_VLLM_API_BASE"],
         key_globals: &[],
         key_required: false,
+        endpoints: &[
+            Chat,
+            Embedding,
+            Responses,
+            ResponsesGet,
+            Rerank,
+            Transcription,
+        ],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -153,6 +251,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GROQ_API_BASE"],
         key_globals: &["groq_key"],
         key_required: true,
+        endpoints: &[Chat, Responses, Transcription, Speech],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -162,6 +261,7 @@ static SPECS: &[Spec] = &[
         base_env: &["DEEPSEEK_API_BASE"],
         key_globals: &[],
         key_required: true,
+        endpoints: &[Chat],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -175,6 +275,7 @@ static SPECS: &[Spec] = &[
         base_env: &["TOGETHER_AI_API_BASE", "TOGETHERAI_API_BASE"],
         key_globals: &["togetherai_api_key"],
         key_required: true,
+        endpoints: &[Chat, Embedding, ImageGeneration, Rerank],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -184,6 +285,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OLLAMA_API_BASE"],
         key_globals: &["ollama_key"],
         key_required: false,
+        endpoints: &[Chat, Embedding],
         adapter: &ollama::GENERATE,
     },
     Spec {
@@ -193,6 +295,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OLLAMA_API_BASE"],
         key_globals: &["ollama_key"],
         key_required: false,
+        endpoints: &[Chat, Embedding],
         adapter: &ollama::CHAT,
     },
     Spec {
@@ -202,6 +305,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GEMINI_API_BASE"],
         key_globals: &["gemini_key"],
         key_required: true,
+        endpoints: &[Chat, Embedding],
         adapter: &gemini::Gemini,
     },
     Spec {
@@ -211,6 +315,7 @@ static SPECS: &[Spec] = &[
         base_env: &["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"],
         key_globals: &["anthropic_key"],
         key_required: true,
+        endpoints: &[Chat],
         adapter: &anthropic::Anthropic,
     },
 ];

@@ -9,6 +9,7 @@ Deterministic default replies:
   gives an SSE stream of chunks (one per word) ending in ``data: [DONE]``.
 * ``POST /v1/embeddings`` returns 8 floats per input, derived from its SHA-256.
 * ``GET /v1/models`` lists :data:`MODELS`.
+* ``/v1/responses`` (create, ``GET`` and ``DELETE`` by id): see :mod:`fakeprov.responses`.
 * Anything else is a 404 with an OpenAI error body.
 
 Chat and embeddings requests consume scripted replies (see
@@ -26,6 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from .responses import ResponsesStore
 from .server import Exchange, FakeServer, Reply
 
 CREATED = 1_700_000_000
@@ -107,6 +109,8 @@ class FakeOpenAI(FakeServer):
     ) -> None:
         super().__init__(host, port, tls)
         self._completion_ids = itertools.count(1)
+        self.responses = ResponsesStore()
+        """The Responses API's stored responses (see :mod:`fakeprov.responses`)."""
 
     @property
     def url(self) -> str:
@@ -124,8 +128,15 @@ class FakeOpenAI(FakeServer):
             ]
             exchange.send_json(200, {"object": "list", "data": models})
             return
+        if route[1].startswith("/v1/responses/") and route[0] in ("GET", "DELETE"):
+            response_id = route[1].rsplit("/", 1)[1]
+            store = self.responses.get if route[0] == "GET" else self.responses.delete
+            exchange.send_reply(self.next_reply(), lambda: store(exchange, response_id))
+            return
         if route == ("POST", "/v1/chat/completions"):
             endpoint = self._chat
+        elif route == ("POST", "/v1/responses"):
+            endpoint = lambda ex, body: self.responses.create(ex, body, _BadRequest)  # noqa: E731
         elif route == ("POST", "/v1/embeddings"):
             endpoint = self._embeddings
         else:

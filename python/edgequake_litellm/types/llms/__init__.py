@@ -1,0 +1,1 @@
+"""Provider-family types, as in ``litellm.types.llms``."""
