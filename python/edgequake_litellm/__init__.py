@@ -35,7 +35,20 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:
-    from .main import acompletion, aembedding, completion, embedding
+    from .images.main import aimage_generation, image_generation
+    from .main import (
+        acompletion,
+        aembedding,
+        amoderation,
+        aspeech,
+        atranscription,
+        completion,
+        embedding,
+        moderation,
+        speech,
+        transcription,
+    )
+    from .rerank_api.main import arerank, rerank
     from .responses.main import (
         adelete_responses,
         aget_responses,
@@ -45,7 +58,8 @@ if TYPE_CHECKING:
         responses,
     )
     from .streaming import CustomStreamWrapper
-    from .types.llms.openai import ResponsesAPIResponse
+    from .types.llms.openai import HttpxBinaryResponseContent, ResponsesAPIResponse
+    from .types.rerank import RerankResponse
     from .types.utils import (
         ChatCompletionDeltaToolCall,
         ChatCompletionMessageToolCall,
@@ -54,10 +68,13 @@ if TYPE_CHECKING:
         Embedding,
         EmbeddingResponse,
         Function,
+        ImageObject,
+        ImageResponse,
         Message,
         ModelResponse,
         ModelResponseStream,
         StreamingChoices,
+        TranscriptionResponse,
         Usage,
     )
     from .utils import get_llm_provider, stream_chunk_builder
@@ -65,7 +82,25 @@ if TYPE_CHECKING:
 #: Public names whose modules load on first use (they build pydantic models):
 #: ``import edgequake_litellm`` stays cheap; the first call pays once.
 _LAZY = {
-    **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
+    **dict.fromkeys(
+        (
+            "acompletion",
+            "aembedding",
+            "amoderation",
+            "aspeech",
+            "atranscription",
+            "completion",
+            "embedding",
+            "moderation",
+            "speech",
+            "transcription",
+        ),
+        ".main",
+    ),
+    **dict.fromkeys(("aimage_generation", "image_generation"), ".images.main"),
+    **dict.fromkeys(("arerank", "rerank"), ".rerank_api.main"),
+    "RerankResponse": ".types.rerank",
+    "HttpxBinaryResponseContent": ".types.llms.openai",
     "CustomStreamWrapper": ".streaming",
     # ``responses`` is also a subpackage: the function wins once looked up here.
     **dict.fromkeys(
@@ -89,10 +124,13 @@ _LAZY = {
             "Embedding",
             "EmbeddingResponse",
             "Function",
+            "ImageObject",
+            "ImageResponse",
             "Message",
             "ModelResponse",
             "ModelResponseStream",
             "StreamingChoices",
+            "TranscriptionResponse",
             "Usage",
         ),
         ".types.utils",
@@ -119,6 +157,7 @@ api_key: Optional[str] = None
 api_base: Optional[str] = None
 headers: Optional[dict[str, str]] = None
 openai_key: Optional[str] = None
+cohere_key: Optional[str] = None
 xai_key: Optional[str] = None
 groq_key: Optional[str] = None
 openrouter_key: Optional[str] = None
@@ -157,6 +196,9 @@ __all__ = [
     "Embedding",
     "EmbeddingResponse",
     "Function",
+    "HttpxBinaryResponseContent",
+    "ImageObject",
+    "ImageResponse",
     "InternalServerError",
     "Message",
     "ModelResponse",
@@ -164,10 +206,12 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RerankResponse",
     "ResponsesAPIResponse",
     "ServiceUnavailableError",
     "StreamingChoices",
     "Timeout",
+    "TranscriptionResponse",
     "UnprocessableEntityError",
     "UnsupportedParamsError",
     "Usage",
@@ -176,12 +220,22 @@ __all__ = [
     "adelete_responses",
     "aembedding",
     "aget_responses",
+    "aimage_generation",
+    "amoderation",
+    "arerank",
     "aresponses",
+    "aspeech",
+    "atranscription",
     "completion",
     "delete_responses",
     "embedding",
     "get_llm_provider",
     "get_responses",
+    "image_generation",
+    "moderation",
+    "rerank",
     "responses",
+    "speech",
     "stream_chunk_builder",
+    "transcription",
 ]

@@ -1,4 +1,5 @@
-"""``completion``, ``acompletion``, ``embedding`` and ``aembedding``, as in litellm.
+"""``completion``, ``acompletion``, ``embedding``, ``aembedding``, and
+``moderation``, ``transcription``, ``speech`` (with async forms), as in litellm.
 
 Each call checks its arguments, crosses into the native core once with the
 OpenAI-shaped request as JSON bytes, and turns the OpenAI-shaped JSON answer
@@ -10,12 +11,24 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
-from . import _elc_core, _request
-from .exceptions import from_native
+from . import _elc_core, _endpoints, _request
+from .exceptions import bad_request, from_native
 from .streaming import CustomStreamWrapper
-from .types.utils import EmbeddingResponse, ModelResponse
+from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
+from .types.utils import EmbeddingResponse, ModelResponse, TranscriptionResponse
 
-__all__ = ["acompletion", "aembedding", "completion", "embedding"]
+__all__ = [
+    "acompletion",
+    "aembedding",
+    "amoderation",
+    "aspeech",
+    "atranscription",
+    "completion",
+    "embedding",
+    "moderation",
+    "speech",
+    "transcription",
+]
 
 _OPTIONS_DOC = """
     Call options (all optional, litellm's names):
@@ -224,3 +237,196 @@ async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingR
     except _elc_core.ProviderError as e:
         raise from_native(e) from None
     return _embedding_response(raw, call, started)
+
+
+# -- moderation and audio (litellm.main) ---------------------------------------
+
+#: The model OpenAI uses when a moderation request names none.
+DEFAULT_MODERATION_MODEL = "omni-moderation-latest"
+
+#: Media types of ``speech``'s ``response_format`` values (OpenAI's audio formats).
+_AUDIO_TYPES = {
+    "mp3": "audio/mpeg",
+    "opus": "audio/opus",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+    "wav": "audio/wav",
+    "pcm": "audio/pcm",
+}
+
+
+def _moderation_call(
+    input: Any, model: Optional[str], kwargs: dict[str, Any]
+) -> _request.NativeCall:
+    if not isinstance(input, (str, list)) or not input:
+        raise bad_request("input must be a non-empty string or list", str(model))
+    return _endpoints.prepare(model or DEFAULT_MODERATION_MODEL, kwargs, {"input": input})
+
+
+def moderation(input: Any, model: Optional[str] = None, **kwargs: Any) -> ModerationCreateResponse:
+    """Classify text (and images) for policy violations (litellm's ``moderation``;
+    ``/moderations``, platform.openai.com/docs/api-reference/moderations).
+
+    Args:
+        input: a string, a list of strings, or OpenAI's multi-modal input parts.
+        model: default ``omni-moderation-latest`` on OpenAI.
+        Call options as ``completion``.
+
+    Returns:
+        ``ModerationCreateResponse``: ``results[i].flagged``, ``categories``,
+        ``category_scores``.
+
+    Raises:
+        BadRequestError: empty input or a provider without moderation (before
+            any I/O); otherwise as ``completion``.
+    """
+    started = time.perf_counter()
+    call = _moderation_call(input, model, kwargs)
+    raw = _endpoints.send("moderation", call)
+    return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
+
+
+async def amoderation(
+    input: Any, model: Optional[str] = None, **kwargs: Any
+) -> ModerationCreateResponse:
+    """Async ``moderation``: same arguments, returns and exceptions."""
+    started = time.perf_counter()
+    call = _moderation_call(input, model, kwargs)
+    raw = await _endpoints.asend("moderation", call)
+    return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
+
+
+def _upload(file: Any, model: str) -> _endpoints.Upload:
+    """An audio file given as a path, a binary file object, bytes, or the openai
+    SDK's ``(filename, content[, media_type])`` tuple."""
+    import mimetypes
+    import os
+
+    name = "upload"
+    media: Optional[str] = None
+    content: Any = file
+    if isinstance(file, tuple) and len(file) in (2, 3):
+        name, content = str(file[0]), file[1]
+        media = file[2] if len(file) == 3 else None
+    if isinstance(content, (str, os.PathLike)):
+        try:
+            with open(content, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise bad_request(f"cannot read the audio file: {e}", model) from None
+        name = os.path.basename(os.fspath(content)) if name == "upload" else name
+    elif isinstance(content, (bytes, bytearray, memoryview)):
+        data = bytes(content)
+    elif hasattr(content, "read"):
+        data = content.read()
+        if not isinstance(data, bytes):
+            raise bad_request("the audio file object must be opened in binary mode", model)
+        if name == "upload" and isinstance(getattr(content, "name", None), str):
+            name = os.path.basename(content.name)
+    else:
+        raise bad_request(
+            f"file must be a path, a binary file object, bytes or a (name, content) tuple, "
+            f"got {type(file).__name__}",
+            model,
+        )
+    media = media or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return ("file", name, media, data)
+
+
+def _transcription_response(
+    raw: bytes, call: _request.NativeCall, started: float
+) -> TranscriptionResponse:
+    if raw.lstrip().startswith(b"{"):
+        resp = TranscriptionResponse.model_validate_json(raw)
+    else:  # response_format text, srt or vtt: the body is the transcript
+        resp = TranscriptionResponse(text=raw.decode("utf-8", "replace"))
+    return _endpoints.stamp(resp, call, started)
+
+
+def transcription(model: str, file: Any, **kwargs: Any) -> TranscriptionResponse:
+    """Transcribe audio (litellm's ``transcription``; a multipart upload to
+    ``/audio/transcriptions``, platform.openai.com/docs/api-reference/audio).
+
+    Args:
+        model: ``"openai/whisper-1"``, ``"groq/whisper-large-v3"``, ...
+        file: a path, a binary file object (``open(p, "rb")``), bytes, or a
+            ``(filename, content[, media_type])`` tuple; the media type is
+            guessed from the file name.
+        language, prompt, response_format (``json``, ``text``, ``srt``,
+            ``verbose_json``, ``vtt``), temperature, timestamp_granularities:
+            sent as form fields.
+        Call options as ``completion``.
+
+    Returns:
+        ``TranscriptionResponse`` with ``text`` (and the verbose fields when asked).
+
+    Raises:
+        BadRequestError: an unreadable file, or a provider without
+            transcription (before any I/O); otherwise as ``completion``.
+    """
+    started = time.perf_counter()
+    upload = _upload(file, str(model))
+    call = _endpoints.prepare(model, kwargs, {})
+    raw = _endpoints.send("transcription", call, [upload])
+    return _transcription_response(raw, call, started)
+
+
+async def atranscription(model: str, file: Any, **kwargs: Any) -> TranscriptionResponse:
+    """Async ``transcription``: same arguments, returns and exceptions."""
+    started = time.perf_counter()
+    upload = _upload(file, str(model))
+    call = _endpoints.prepare(model, kwargs, {})
+    raw = await _endpoints.asend("transcription", call, [upload])
+    return _transcription_response(raw, call, started)
+
+
+def _speech_call(model: Any, input: Any, voice: Any, kwargs: dict[str, Any]) -> _request.NativeCall:
+    if not isinstance(input, str) or not input:
+        raise bad_request("input must be a non-empty string", str(model))
+    body: dict[str, Any] = {"input": input}
+    if voice is not None:
+        body["voice"] = voice
+    return _endpoints.prepare(model, kwargs, body)
+
+
+def _speech_response(
+    raw: bytes, call: _request.NativeCall, started: float, kwargs: dict[str, Any]
+) -> HttpxBinaryResponseContent:
+    media = _AUDIO_TYPES.get(str(kwargs.get("response_format") or "mp3"))
+    return _endpoints.stamp(HttpxBinaryResponseContent(raw, media), call, started)
+
+
+def speech(
+    model: str, input: str, voice: Optional[Any] = None, **kwargs: Any
+) -> HttpxBinaryResponseContent:
+    """Synthesize speech (litellm's ``speech``; ``/audio/speech``).
+
+    Args:
+        model: ``"openai/tts-1"``, ``"openai/gpt-4o-mini-tts"``, ``"groq/playai-tts"``, ...
+        input: the text to speak.
+        voice: ``"alloy"``, ``"nova"``, ... (or the provider's voice object).
+        response_format (``mp3`` default, ``opus``, ``aac``, ``flac``, ``wav``,
+            ``pcm``), speed, instructions: sent as given.
+        Call options as ``completion``.
+
+    Returns:
+        ``HttpxBinaryResponseContent``: ``.content`` (bytes),
+        ``.stream_to_file(path)``, ``.iter_bytes()``, ...
+
+    Raises:
+        BadRequestError: empty input or a provider without speech (before any
+            I/O); otherwise as ``completion``.
+    """
+    started = time.perf_counter()
+    call = _speech_call(model, input, voice, kwargs)
+    return _speech_response(_endpoints.send("speech", call), call, started, kwargs)
+
+
+async def aspeech(
+    model: str, input: str, voice: Optional[Any] = None, **kwargs: Any
+) -> HttpxBinaryResponseContent:
+    """Async ``speech``: same arguments, returns and exceptions."""
+    started = time.perf_counter()
+    call = _speech_call(model, input, voice, kwargs)
+    raw = await _endpoints.asend("speech", call)
+    return _speech_response(raw, call, started, kwargs)

@@ -178,7 +178,17 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
         key_globals: &["openai_key"],
         key_required: true,
-        endpoints: ALL_ENDPOINTS,
+        endpoints: &[
+            Chat,
+            Embedding,
+            Responses,
+            ResponsesGet,
+            ResponsesDelete,
+            ImageGeneration,
+            Moderation,
+            Transcription,
+            Speech,
+        ],
         adapter: &openai::OPENAI,
     },
     Spec {
@@ -279,6 +289,27 @@ static SPECS: &[Spec] = &[
         adapter: &openai::COMPATIBLE,
     },
     Spec {
+        name: "cohere",
+        default_base: "https://api.cohere.com/v1",
+        key_env: &["COHERE_API_KEY", "CO_API_KEY"],
+        base_env: &["COHERE_API_BASE"],
+        key_globals: &["cohere_key"],
+        key_required: true,
+        // Cohere's chat API is its own wire format, not served here.
+        endpoints: &[Rerank],
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "jina_ai",
+        default_base: "https://api.jina.ai/v1",
+        key_env: &["JINA_AI_API_KEY"],
+        base_env: &["JINA_AI_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        endpoints: &[Embedding, Rerank],
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
         name: "ollama",
         default_base: "http://localhost:11434",
         key_env: &["OLLAMA_API_KEY"],
@@ -331,6 +362,11 @@ const OPENAI_BARE_PREFIXES: &[&str] = &[
     "davinci",
     "babbage",
     "omni-moderation",
+    "text-moderation",
+    "dall-e",
+    "gpt-image",
+    "whisper",
+    "tts-",
 ];
 
 /// The spec registered under `name`.

@@ -31,6 +31,7 @@ __all__ = [
     "GenericEvent",
     "GenericResponseOutputItem",
     "HttpxBinaryResponseContent",
+    "ModerationCreateResponse",
     "OutputFunctionToolCall",
     "OutputItemAddedEvent",
     "OutputItemDoneEvent",
@@ -410,3 +411,13 @@ class HttpxBinaryResponseContent:
 
     def __repr__(self) -> str:
         return f"HttpxBinaryResponseContent({len(self._content)} bytes, {self.content_type!r})"
+
+
+class ModerationCreateResponse(OpenAIObject):
+    """The answer of ``moderation`` (the openai SDK's ``ModerationCreateResponse``,
+    which litellm returns): ``id``, ``model`` and ``results``, each with
+    ``flagged``, ``categories`` and ``category_scores`` (0..1)."""
+
+    id: str
+    model: str
+    results: list[OpenAIObject]
