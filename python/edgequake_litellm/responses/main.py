@@ -17,6 +17,7 @@ import time
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import _elc_core, _request
+from .._endpoints import stamp
 from ..exceptions import bad_request, from_native
 from ..types.llms.openai import DeleteResponseResult, ResponsesAPIResponse
 from .streaming_iterator import ResponsesAPIStreamingIterator
@@ -44,10 +45,7 @@ def _prepare(input: Any, model: Any, kwargs: dict[str, Any], stream: bool) -> _r
 
 
 def _response(raw: bytes, call: _request.NativeCall, started: float) -> ResponsesAPIResponse:
-    resp = ResponsesAPIResponse.model_validate_json(raw)
-    resp._hidden_params = {"custom_llm_provider": call.provider, "api_base": call.api_base}
-    resp._response_ms = (time.perf_counter() - started) * 1000.0
-    return resp
+    return stamp(ResponsesAPIResponse.model_validate_json(raw), call, started)
 
 
 @overload
