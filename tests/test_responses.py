@@ -1,7 +1,8 @@
 """The Responses API (``responses``, ``aresponses``, ``get_responses``,
 ``delete_responses``) against the fake OpenAI server's ``/v1/responses``:
 exact request bodies, typed output items and stream events, stored responses,
-error mapping, and refusal before any I/O for providers without the endpoint."""
+error mapping, and refusal before any I/O for providers with neither
+``/responses`` nor chat (the bridge onto chat: ``test_responses_bridge.py``)."""
 
 from __future__ import annotations
 
@@ -260,17 +261,10 @@ def test_errors_map_as_for_chat(srv: FakeOpenAI, reply: Reply, exc: type[Excepti
     assert e.value.model == "gpt-4o"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(
-    "model",
-    [
-        "anthropic/claude-sonnet-4-5",
-        "gemini/gemini-2.5-flash",
-        "deepseek/deepseek-chat",
-        "mistral/mistral-large-latest",
-        "ollama/llama3",
-    ],
-)
-def test_providers_without_responses_are_refused_before_io(srv: FakeOpenAI, model: str) -> None:
+@pytest.mark.parametrize("model", ["cohere/rerank-english-v3.0", "jina_ai/jina-embeddings-v3"])
+def test_providers_without_responses_or_chat_are_refused_before_io(
+    srv: FakeOpenAI, model: str
+) -> None:
     with pytest.raises(litellm.BadRequestError) as e:
         litellm.responses("x", model, **opts(srv))
     assert "responses" in str(e.value)

@@ -12,7 +12,7 @@ use super::stream::Item;
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
 use crate::multipart::Upload;
-use crate::providers::{self, batch, Endpoint, Spec, Target};
+use crate::providers::{self, batch, responses_bridge, Endpoint, Spec, StreamDecoder, Target};
 use crate::runtime;
 
 /// How many decoded batches a stream buffers ahead of the Python consumer.
@@ -174,6 +174,12 @@ impl Call {
         let run = async {
             let client = runtime::client(&self.ssl_verify)?;
             let deadline = self.deadline();
+            if self.bridged(endpoint) {
+                let req = responses_bridge::request(&body)?;
+                let chat = responses_bridge::to_chat(&req)?;
+                let answer = self.once(&client, Endpoint::Chat, chat, deadline).await?;
+                return responses_bridge::from_chat(&req, &answer);
+            }
             let batches = match (endpoint, self.spec.adapter.embedding_batch_size()) {
                 (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
                 _ => None,
@@ -188,6 +194,14 @@ impl Call {
             batch::merge(answers)
         };
         run.await.map_err(|e| self.finish(e))
+    }
+
+    /// A Responses call to a provider without `/responses`: sent as chat
+    /// completions and translated back (`providers::responses_bridge`).
+    fn bridged(&self, endpoint: Endpoint) -> bool {
+        endpoint == Endpoint::Responses
+            && !self.spec.serves(Endpoint::Responses)
+            && self.spec.serves(Endpoint::Chat)
     }
 
     /// One request (with retries) and its translated answer.
@@ -218,7 +232,18 @@ impl Call {
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
             let client = runtime::client(&self.ssl_verify)?;
-            let req = self.build(endpoint, body)?;
+            let (req, decoder) = if self.bridged(endpoint) {
+                let responses = responses_bridge::request(&body)?;
+                let chat = responses_bridge::to_chat(&responses)?;
+                let inner = self.spec.adapter.stream_decoder(Endpoint::Chat);
+                let decoder = responses_bridge::EventStream::boxed(inner, responses);
+                (self.build(Endpoint::Chat, chat)?, decoder)
+            } else {
+                (
+                    self.build(endpoint, body)?,
+                    self.spec.adapter.stream_decoder(endpoint),
+                )
+            };
             http::send(
                 &client,
                 &req,
@@ -227,19 +252,24 @@ impl Call {
                 &self.mapper(),
             )
             .await
+            .map(|resp| (resp, decoder))
             .map_err(|e| self.unreachable(e))
         };
-        let resp = opened.await.map_err(|e| self.finish(e))?;
+        let (resp, decoder) = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
-        let task = runtime::spawn(self.pump(endpoint, resp, tx))?;
+        let task = runtime::spawn(self.pump(decoder, resp, tx))?;
         Ok((rx, task.abort_handle()))
     }
 
     /// Read the body, decode it, and push batches of chunks to the consumer.
     /// Ends when the consumer is gone, the provider ends the stream, or a fault
     /// occurs (delivered as `Item::Failed` after every chunk before it).
-    async fn pump(self, endpoint: Endpoint, resp: reqwest::Response, tx: mpsc::Sender<Item>) {
-        let mut decoder = self.spec.adapter.stream_decoder(endpoint);
+    async fn pump(
+        self,
+        mut decoder: Box<dyn StreamDecoder>,
+        resp: reqwest::Response,
+        tx: mpsc::Sender<Item>,
+    ) {
         let mut body = resp.bytes_stream();
         // The rest of a large first read, decoded after its head was handed over.
         let mut carry: Option<bytes::Bytes> = None;

@@ -11,6 +11,7 @@ pub mod framed;
 pub mod gemini;
 pub mod ollama;
 pub mod openai;
+pub mod responses_bridge;
 
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;

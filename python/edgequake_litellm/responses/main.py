@@ -4,8 +4,11 @@ their async forms), as in ``litellm.responses.main``.
 OpenAI's Responses API (platform.openai.com/docs/api-reference/responses),
 sent natively to the providers that serve ``/responses`` (OpenAI, xAI, Groq,
 OpenRouter, LM Studio, vLLM, llama.cpp through ``openai/`` or
-``hosted_vllm/``). A provider whose registry row has no Responses endpoint is
-refused with ``BadRequestError`` before any I/O. Response ids are the
+``hosted_vllm/``). For every other chat provider (Anthropic, Gemini, Ollama,
+Mistral, DeepSeek, ...) the call is bridged onto chat completions in the
+native core: input items become chat messages and the answer (or chunk
+stream) becomes Response items (or typed events); ``previous_response_id``
+and non-function tools are refused there, before any I/O. Response ids are the
 provider's own (litellm re-encodes them with the provider and model; see the
 README), so ``get_responses`` / ``delete_responses`` take
 ``custom_llm_provider`` (default ``"openai"``).
@@ -86,8 +89,9 @@ def responses(
         or the stream iterator.
 
     Raises:
-        BadRequestError: bad ``input``, or a provider without ``/responses``
-            (before any I/O); otherwise the classes ``completion`` raises,
+        BadRequestError: bad ``input``, a provider with neither ``/responses``
+            nor chat, or (bridged) ``previous_response_id`` or a non-function
+            tool, before any I/O; otherwise the classes ``completion`` raises,
             mapped from the provider's status and error code.
     """
     started = time.perf_counter()
