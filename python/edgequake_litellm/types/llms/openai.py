@@ -58,12 +58,25 @@ __all__ = [
 
 class ResponseAPIUsage(OpenAIObject):
     """Token counts of a response (tokens): ``input_tokens``, ``output_tokens``,
-    ``total_tokens``, and the provider's ``input_tokens_details`` /
-    ``output_tokens_details`` when sent."""
+    ``total_tokens``, ``input_tokens_details`` (``cached_tokens``,
+    ``cache_write_tokens``) and ``output_tokens_details`` (``reasoning_tokens``);
+    a count the provider did not report (llama.cpp sends no details) is 0."""
 
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
+    input_tokens_details: dict[str, Any] = Field(default_factory=dict)
+    output_tokens_details: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("input_tokens_details", "output_tokens_details", mode="before")
+    @classmethod
+    def _no_null_details(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.input_tokens_details.setdefault("cached_tokens", 0)
+        self.input_tokens_details.setdefault("cache_write_tokens", 0)
+        self.output_tokens_details.setdefault("reasoning_tokens", 0)
 
 
 class GenericResponseOutputItem(OpenAIObject):
