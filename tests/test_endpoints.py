@@ -100,10 +100,17 @@ DOCS = ["the cat sat", "dogs bark loudly", "a cat and a dog"]
     ],
 )
 def test_rerank_for_every_provider_with_it(srv: FakeOpenAI, model: str) -> None:
+    cohere = model.startswith("cohere/")
+    base = srv.base_url if cohere else srv.url  # Cohere's api_base is the host root
     r = litellm.rerank(
-        model=model, query="cat dog", documents=DOCS, top_n=2, return_documents=True, **opts(srv)
+        model=model,
+        query="cat dog",
+        documents=DOCS,
+        top_n=2,
+        return_documents=True,
+        **opts(srv, api_base=base),
     )
-    assert srv.last.path == "/v1/rerank"
+    assert srv.last.path == ("/v2/rerank" if cohere else "/v1/rerank")
     assert srv.last.json == {
         "model": model.split("/", 1)[1],
         "query": "cat dog",
@@ -120,7 +127,7 @@ def test_rerank_for_every_provider_with_it(srv: FakeOpenAI, model: str) -> None:
 
 
 def test_arerank_and_bad_arguments(srv: FakeOpenAI) -> None:
-    r = asyncio.run(litellm.arerank("cohere/rerank-v3.5", "bark", DOCS, **opts(srv)))
+    r = asyncio.run(litellm.arerank("jina_ai/jina-reranker-v2", "bark", DOCS, **opts(srv)))
     assert r.results is not None and r.results[0].index == 1
     for bad in (
         {"query": "", "documents": DOCS},
@@ -149,7 +156,8 @@ def test_transcription_multipart_from_a_path(srv: FakeOpenAI, tmp_path: Path) ->
     assert srv.last.path == "/v1/audio/transcriptions"
     assert srv.last.headers["authorization"] == "Bearer k"
     parts = _sent_parts(srv)
-    assert sorted(parts) == ["file", "language", "model", "temperature"]
+    assert sorted(parts) == ["file", "language", "model", "response_format", "temperature"]
+    assert parts["response_format"].data == b"verbose_json"  # litellm's default for Whisper
     assert parts["model"].data == b"whisper-1" and parts["language"].data == b"en"
     assert parts["temperature"].data == b"0.2"
     f = parts["file"]

@@ -333,6 +333,14 @@ def _upload(file: Any, model: str) -> _endpoints.Upload:
     return ("file", name, media, data)
 
 
+def _whisper_defaults(model: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Whisper models answer ``verbose_json`` (with ``duration``, seconds) when no
+    ``response_format`` is given, as litellm asks for it."""
+    if kwargs.get("response_format") is None and "whisper" in str(model):
+        return {**kwargs, "response_format": "verbose_json"}
+    return kwargs
+
+
 def _transcription_response(
     raw: bytes, call: _request.NativeCall, started: float
 ) -> TranscriptionResponse:
@@ -353,8 +361,9 @@ def transcription(model: str, file: Any, **kwargs: Any) -> TranscriptionResponse
             ``(filename, content[, media_type])`` tuple; the media type is
             guessed from the file name.
         language, prompt, response_format (``json``, ``text``, ``srt``,
-            ``verbose_json``, ``vtt``), temperature, timestamp_granularities:
-            sent as form fields.
+            ``verbose_json``, ``vtt``; default ``verbose_json`` for Whisper
+            models, as litellm), temperature, timestamp_granularities: sent as
+            form fields.
         Call options as ``completion``.
 
     Returns:
@@ -366,7 +375,7 @@ def transcription(model: str, file: Any, **kwargs: Any) -> TranscriptionResponse
     """
     started = time.perf_counter()
     upload = _upload(file, str(model))
-    call = _endpoints.prepare(model, kwargs, {})
+    call = _endpoints.prepare(model, _whisper_defaults(model, kwargs), {})
     raw = _endpoints.send("transcription", call, [upload])
     return _transcription_response(raw, call, started)
 
@@ -375,7 +384,7 @@ async def atranscription(model: str, file: Any, **kwargs: Any) -> TranscriptionR
     """Async ``transcription``: same arguments, returns and exceptions."""
     started = time.perf_counter()
     upload = _upload(file, str(model))
-    call = _endpoints.prepare(model, kwargs, {})
+    call = _endpoints.prepare(model, _whisper_defaults(model, kwargs), {})
     raw = await _endpoints.asend("transcription", call, [upload])
     return _transcription_response(raw, call, started)
 

@@ -291,14 +291,14 @@ static SPECS: &[Spec] = &[
     },
     Spec {
         name: "cohere",
-        default_base: "https://api.cohere.com/v1",
+        default_base: "https://api.cohere.com",
         key_env: &["COHERE_API_KEY", "CO_API_KEY"],
         base_env: &["COHERE_API_BASE"],
         key_globals: &["cohere_key"],
         key_required: true,
         // Cohere's chat API is its own wire format, not served here.
         endpoints: &[Rerank],
-        adapter: &openai::COMPATIBLE,
+        adapter: &openai::COHERE,
     },
     Spec {
         name: "jina_ai",

@@ -49,6 +49,8 @@ pub struct Quirks {
     pub reasoning_field: Option<&'static str>,
     /// The most inputs one embeddings request may carry.
     pub embedding_batch: Option<usize>,
+    /// The rerank path under the base (Cohere: `/v2/rerank` under the host root).
+    pub rerank_path: &'static str,
 }
 
 /// Parameters a family of models rejects.
@@ -69,6 +71,7 @@ impl Quirks {
         default_headers: &[],
         reasoning_field: None,
         embedding_batch: None,
+        rerank_path: "/rerank",
     };
 }
 
@@ -119,6 +122,15 @@ pub const XAI: OpenAi = OpenAi {
     },
 };
 
+/// Cohere (docs.cohere.com/reference/rerank): the base is the host root and
+/// rerank is `/v2/rerank` under it, as litellm sends it.
+pub const COHERE: OpenAi = OpenAi {
+    quirks: Quirks {
+        rerank_path: "/v2/rerank",
+        ..Quirks::NONE
+    },
+};
+
 /// OpenRouter (openrouter.ai/docs): app attribution headers with litellm's
 /// env vars and defaults, and `reasoning` returned as `reasoning_content`.
 /// Its own parameters (`transforms`, `models`, `route`, `provider`) pass
@@ -164,7 +176,7 @@ impl Provider for OpenAi {
             }
             Endpoint::ImageGeneration => json("/images/generations", body),
             Endpoint::Moderation => json("/moderations", body),
-            Endpoint::Rerank => json("/rerank", body),
+            Endpoint::Rerank => json(self.quirks.rerank_path, body),
             Endpoint::Speech => json("/audio/speech", body),
             Endpoint::Transcription => {
                 let fields: Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {

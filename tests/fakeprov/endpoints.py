@@ -4,7 +4,8 @@ real wire formats (platform.openai.com/docs/api-reference, docs.cohere.com/refer
 * ``POST /v1/images/generations``: ``n`` images, each a ``url`` (or
   ``b64_json`` of :data:`PNG` when ``response_format`` is ``"b64_json"``).
 * ``POST /v1/moderations``: flags inputs containing ``"kill"``.
-* ``POST /v1/rerank``: scores documents by words shared with the query.
+* ``POST /v1/rerank`` (and Cohere's ``/v2/rerank``): scores documents by the
+  words they share with the query.
 * ``POST /v1/audio/transcriptions``: a ``multipart/form-data`` body, parsed
   strictly (see :func:`parse_multipart`); answers ``"transcript of <name>
   (<n> bytes)"`` as JSON, ``verbose_json``, or plain text for

@@ -143,6 +143,7 @@ class FakeOpenAI(FakeServer):
             "/v1/images/generations": endpoints.images,
             "/v1/moderations": endpoints.moderations,
             "/v1/rerank": endpoints.rerank,
+            "/v2/rerank": endpoints.rerank,  # Cohere's path under its host root
             "/v1/audio/speech": endpoints.speech,
         }
         if route == ("POST", "/v1/chat/completions"):
