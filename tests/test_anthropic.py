@@ -21,6 +21,8 @@ from fakeprov.anthropic import (
 )
 
 MODEL = "anthropic/claude-3-5-haiku-20241022"
+#: A model the map lists as reasoning, so ``thinking`` / ``reasoning_effort`` are accepted.
+THINKING_MODEL = "anthropic/claude-sonnet-4-5"
 MSGS = [{"role": "user", "content": "hello there world"}]
 WEATHER = {
     "type": "function",
@@ -51,7 +53,8 @@ def anth() -> Iterator[FakeAnthropic]:
 def call(anth: FakeAnthropic, messages: Any = MSGS, **kw: Any) -> Any:
     kw.setdefault("api_key", "sk-ant-test")
     kw.setdefault("num_retries", 0)
-    return litellm.completion(model=MODEL, messages=messages, api_base=anth.url, **kw)
+    kw.setdefault("model", MODEL)
+    return litellm.completion(messages=messages, api_base=anth.url, **kw)
 
 
 def test_text_completion_request_and_response(anth: FakeAnthropic) -> None:
@@ -160,7 +163,14 @@ def test_system_blocks_cache_control_and_cache_usage(anth: FakeAnthropic) -> Non
 
 def test_multi_turn_tool_conversation_with_thinking_round_trips(anth: FakeAnthropic) -> None:
     msgs: list[Any] = [{"role": "user", "content": "weather in Paris?"}]
-    r = call(anth, msgs, tools=[WEATHER], reasoning_effort="low", parallel_tool_calls=False)
+    r = call(
+        anth,
+        msgs,
+        model=THINKING_MODEL,
+        tools=[WEATHER],
+        reasoning_effort="low",
+        parallel_tool_calls=False,
+    )
     first = anth.last.json
     assert first["thinking"] == {"type": "enabled", "budget_tokens": 1024}
     assert first["max_tokens"] == 1024 + 4096
@@ -176,7 +186,7 @@ def test_multi_turn_tool_conversation_with_thinking_round_trips(anth: FakeAnthro
     assert (call_.id, call_.function.name) == ("toolu_fake_1", "get_weather")
     assert json.loads(call_.function.arguments) == TOOL_INPUT
     msgs += [msg, {"role": "tool", "tool_call_id": call_.id, "content": "sunny, 21 C"}]
-    r2 = call(anth, msgs, tools=[WEATHER], reasoning_effort="low")
+    r2 = call(anth, msgs, model=THINKING_MODEL, tools=[WEATHER], reasoning_effort="low")
     assert anth.last.json["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "weather in Paris?"}]},
         {
@@ -265,9 +275,18 @@ def test_bad_input_is_refused_before_any_request(anth: FakeAnthropic) -> None:
     assert anth.requests == []
 
 
-def test_unsupported_openai_params_are_not_sent(anth: FakeAnthropic) -> None:
-    call(anth, frequency_penalty=0.5, presence_penalty=0.1, seed=1, logit_bias={"1": 5})
-    assert not {"frequency_penalty", "presence_penalty", "seed", "logit_bias"} & set(anth.last.json)
+def test_unsupported_openai_params_are_refused_before_io_unless_dropped(
+    anth: FakeAnthropic,
+) -> None:
+    params: dict[str, Any] = {"frequency_penalty": 0.5, "seed": 1, "logit_bias": {"1": 5}}
+    with pytest.raises(litellm.UnsupportedParamsError, match="frequency_penalty") as e:
+        call(anth, **params)
+    assert (e.value.llm_provider, e.value.status_code) == ("anthropic", 400)
+    assert anth.requests == []
+    call(anth, drop_params=True, **params)
+    assert not set(params) & set(anth.last.json)
+    call(anth, additional_drop_params=["seed"], frequency_penalty=0.5, drop_params=True, seed=1)
+    assert "seed" not in anth.last.json
 
 
 @pytest.mark.parametrize(
@@ -343,6 +362,7 @@ def test_streamed_tool_call_with_thinking_rebuilds_and_continues(anth: FakeAnthr
         call(
             anth,
             msgs,
+            model=THINKING_MODEL,
             tools=[WEATHER],
             thinking={"type": "enabled", "budget_tokens": 1024},
             stream=True,
@@ -372,7 +392,13 @@ def test_streamed_tool_call_with_thinking_rebuilds_and_continues(anth: FakeAnthr
     assert built.choices[0].finish_reason == "tool_calls"
     # The rebuilt message continues the conversation: the fake checks the signed thinking block.
     msgs += [msg, {"role": "tool", "tool_call_id": "toolu_fake_1", "content": "rain"}]
-    r = call(anth, msgs, tools=[WEATHER], thinking={"type": "enabled", "budget_tokens": 1024})
+    r = call(
+        anth,
+        msgs,
+        model=THINKING_MODEL,
+        tools=[WEATHER],
+        thinking={"type": "enabled", "budget_tokens": 1024},
+    )
     assert r.choices[0].message.content == "echo: rain"
 
 

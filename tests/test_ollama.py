@@ -297,7 +297,7 @@ def test_generate_streams_and_refuses_tools_before_io(srv: FakeOllama) -> None:
     )
     assert text == "echo: hello there world"
     n = len(srv.requests)
-    with pytest.raises(litellm.BadRequestError, match="ollama_chat/"):
+    with pytest.raises(litellm.UnsupportedParamsError, match="tools"):
         chat(srv, model="ollama/llama3.2", tools=TOOLS)
     assert len(srv.requests) == n
 

@@ -265,11 +265,15 @@ def test_xai_drop_params_follows_litellm(srv: FakeOpenAI, model: str, dropped: s
 
 
 def test_xai_drop_params_global(srv: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(litellm.UnsupportedParamsError, match="stop"):
+        call(srv, "xai/grok-4", stop=["x"])
+    assert srv.requests == []
     monkeypatch.setattr(litellm, "drop_params", True)
     call(srv, "xai/grok-4", stop=["x"])
     assert "stop" not in srv.last.json
+    # litellm drops when either the call or the global says so.
     call(srv, "xai/grok-4", stop=["x"], drop_params=False)
-    assert srv.last.json["stop"] == ["x"]
+    assert "stop" not in srv.last.json
 
 
 def test_xai_rejection_without_drop_params_is_surfaced_intact(srv: FakeOpenAI) -> None:
@@ -279,7 +283,7 @@ def test_xai_rejection_without_drop_params_is_surfaced_intact(srv: FakeOpenAI) -
         Reply(status=400, body={"code": "Client specified an invalid argument", "error": message})
     )
     with pytest.raises(litellm.BadRequestError) as ei:
-        call(srv, "xai/grok-4", stop=["x"])
+        call(srv, "xai/grok-4", stop=["x"], allowed_openai_params=["stop"])
     assert type(ei.value) is litellm.BadRequestError and ei.value.status_code == 400
     assert message in str(ei.value) and ei.value.llm_provider == "xai"
     assert srv.last.json["stop"] == ["x"]

@@ -25,6 +25,7 @@ from .exceptions import (
     ContentPolicyViolationError,
     ContextWindowExceededError,
     InternalServerError,
+    ModelNotMappedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -35,7 +36,14 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:
+    from .cost_calculator import completion_cost, cost_per_token
     from .images.main import aimage_generation, image_generation
+    from .litellm_core_utils.get_model_cost_map import ModelCostMap, get_model_cost_map
+    from .litellm_core_utils.get_supported_openai_params import (
+        OPENAI_CHAT_COMPLETION_PARAMS,
+        get_supported_openai_params,
+    )
+    from .litellm_core_utils.token_counter import decode, encode, token_counter
     from .main import (
         acompletion,
         aembedding,
@@ -77,7 +85,31 @@ if TYPE_CHECKING:
         TranscriptionResponse,
         Usage,
     )
-    from .utils import get_llm_provider, stream_chunk_builder
+    from .utils import (
+        get_llm_provider,
+        get_max_tokens,
+        get_model_info,
+        register_model,
+        stream_chunk_builder,
+        supports_audio_input,
+        supports_audio_output,
+        supports_function_calling,
+        supports_parallel_function_calling,
+        supports_pdf_input,
+        supports_prompt_caching,
+        supports_reasoning,
+        supports_response_schema,
+        supports_system_messages,
+        supports_tool_choice,
+        supports_vision,
+        supports_web_search,
+        validate_environment,
+    )
+
+    model_cost: ModelCostMap
+    provider_list: list[str]
+    model_list: list[str]
+    models_by_provider: dict[str, set[str]]
 
 #: Public names whose modules load on first use (they build pydantic models):
 #: ``import edgequake_litellm`` stays cheap; the first call pays once.
@@ -135,11 +167,71 @@ _LAZY = {
         ),
         ".types.utils",
     ),
-    **dict.fromkeys(("get_llm_provider", "stream_chunk_builder"), ".utils"),
+    **dict.fromkeys(
+        (
+            "get_llm_provider",
+            "get_max_tokens",
+            "get_model_info",
+            "register_model",
+            "stream_chunk_builder",
+            "supports_audio_input",
+            "supports_audio_output",
+            "supports_function_calling",
+            "supports_parallel_function_calling",
+            "supports_pdf_input",
+            "supports_prompt_caching",
+            "supports_reasoning",
+            "supports_response_schema",
+            "supports_system_messages",
+            "supports_tool_choice",
+            "supports_vision",
+            "supports_web_search",
+            "validate_environment",
+        ),
+        ".utils",
+    ),
+    **dict.fromkeys(("completion_cost", "cost_per_token"), ".cost_calculator"),
+    **dict.fromkeys(
+        ("OPENAI_CHAT_COMPLETION_PARAMS", "get_supported_openai_params"),
+        ".litellm_core_utils.get_supported_openai_params",
+    ),
+    **dict.fromkeys(("decode", "encode", "token_counter"), ".litellm_core_utils.token_counter"),
+    "get_model_cost_map": ".litellm_core_utils.get_model_cost_map",
 }
+
+#: Module globals built on first read (the model map and lists derived from it).
+_LAZY_DATA = ("model_cost", "provider_list", "model_list", "models_by_provider")
+
+
+def _lazy_data(name: str) -> Any:
+    if name == "model_cost":
+        from .litellm_core_utils.get_model_cost_map import ModelCostMap
+
+        return ModelCostMap()
+    if name == "provider_list":
+        from .litellm_core_utils.model_facts import provider_list
+
+        return list(provider_list())
+    from .litellm_core_utils.get_llm_provider_logic import model_map_provider
+
+    cost = globals()["model_cost"] if "model_cost" in globals() else __getattr__("model_cost")
+    by_provider: dict[str, set[str]] = {}
+    chat: list[str] = []
+    for key, entry in cost.items():
+        provider = entry.get("litellm_provider") if isinstance(entry, dict) else None
+        if not isinstance(provider, str):
+            continue
+        by_provider.setdefault(model_map_provider(provider), set()).add(key)
+        if entry.get("mode") in ("chat", "completion", "responses"):
+            chat.append(key)
+    return chat if name == "model_list" else by_provider
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY_DATA:
+        value = _lazy_data(name)
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -149,7 +241,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_DATA))
 
 
 # -- litellm's module globals (litellm/__init__.py) ---------------------------
@@ -172,14 +264,17 @@ num_retries: Optional[int] = None
 request_timeout: float = float(os.environ.get("REQUEST_TIMEOUT", 6000))
 #: TLS verification: True (system trust store, or ``SSL_CERT_FILE``), False, or a CA bundle path.
 ssl_verify: Union[bool, str] = True
-#: Drop parameters a provider does not support instead of raising.
+#: Drop parameters a provider does not support instead of raising UnsupportedParamsError.
 drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
+#: ``token_counter`` returns 0 when set (litellm's switch).
+disable_token_counter: bool = False
 
 _alias.install()
 # Native threads must not re-enter the interpreter once it starts finalizing.
 atexit.register(_elc_core.shutdown)
 
 __all__ = [
+    "OPENAI_CHAT_COMPLETION_PARAMS",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -201,6 +296,7 @@ __all__ = [
     "ImageResponse",
     "InternalServerError",
     "Message",
+    "ModelNotMappedError",
     "ModelResponse",
     "ModelResponseStream",
     "NotFoundError",
@@ -227,15 +323,42 @@ __all__ = [
     "aspeech",
     "atranscription",
     "completion",
+    "completion_cost",
+    "cost_per_token",
+    "decode",
     "delete_responses",
     "embedding",
+    "encode",
     "get_llm_provider",
+    "get_max_tokens",
+    "get_model_cost_map",
+    "get_model_info",
     "get_responses",
+    "get_supported_openai_params",
     "image_generation",
+    "model_cost",
+    "model_list",
+    "models_by_provider",
     "moderation",
+    "provider_list",
+    "register_model",
     "rerank",
     "responses",
     "speech",
     "stream_chunk_builder",
+    "supports_audio_input",
+    "supports_audio_output",
+    "supports_function_calling",
+    "supports_parallel_function_calling",
+    "supports_pdf_input",
+    "supports_prompt_caching",
+    "supports_reasoning",
+    "supports_response_schema",
+    "supports_system_messages",
+    "supports_tool_choice",
+    "supports_vision",
+    "supports_web_search",
+    "token_counter",
     "transcription",
+    "validate_environment",
 ]

@@ -9,13 +9,13 @@ the OpenAI-shaped JSON body.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from pydantic import BaseModel
 
 from . import _elc_core
+from ._settings import config
 from .exceptions import bad_request
 
 #: Default retries when neither the call nor ``litellm.num_retries`` sets one:
@@ -39,6 +39,8 @@ _CALL_OPTIONS = frozenset(
         "custom_llm_provider",
         "extra_body",
         "stream",
+        "allowed_openai_params",
+        "additional_drop_params",
     }
 )
 
@@ -89,7 +91,7 @@ class NativeCall:
     body: bytes
     options: dict[str, Any]
     """``_elc_core``'s options dict: ``api_key``, ``api_base``, ``timeout``
-    (seconds), ``num_retries``, ``headers``, ``drop_params``, ``ssl_verify``.
+    (seconds), ``num_retries``, ``headers``, ``ssl_verify``.
     It holds the API key: never print it."""
 
     @property
@@ -109,9 +111,7 @@ class NativeCall:
         )
 
 
-def _config() -> Any:
-    """The package module, whose attributes are litellm's module globals."""
-    return sys.modules[__package__]
+_config = config
 
 
 def _json_default(obj: Any) -> Any:
@@ -213,10 +213,8 @@ def _num_retries(kwargs: dict[str, Any]) -> int:
 
 
 def _drop_params(kwargs: dict[str, Any]) -> bool:
-    d = kwargs.get("drop_params")
-    if d is None:
-        d = _config().drop_params
-    return bool(d)
+    """litellm's rule: unsupported parameters are dropped when the call or the global says so."""
+    return kwargs.get("drop_params") is True or _config().drop_params is True
 
 
 def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
@@ -230,10 +228,13 @@ def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
     )
 
 
-def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeCall:
+def prepare(
+    model: Any, kwargs: dict[str, Any], body: dict[str, Any], chat: bool = False
+) -> NativeCall:
     """Resolve provider and options, and serialize ``body`` plus every
     non-option keyword argument (unknown ones pass through, as litellm sends
-    them in ``extra_body``)."""
+    them in ``extra_body``). For a ``chat`` call, the OpenAI parameters are held to
+    the provider's table first (``get_supported_openai_params``)."""
     if not isinstance(model, str) or not model:
         raise bad_request(f"model must be a non-empty string, got {model!r}")
     custom = kwargs.get("custom_llm_provider")
@@ -258,6 +259,11 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
     n = payload.get("n")
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
         raise bad_request(f"n must be an int >= 1, got {n!r}", model, provider)
+    drop = _drop_params(kwargs)
+    if chat:
+        from .litellm_core_utils.get_supported_openai_params import check_params
+
+        check_params(payload, model_id, provider, drop, kwargs)
     try:
         raw = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()
     except (TypeError, ValueError) as e:
@@ -268,7 +274,6 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> NativeC
         "timeout": _timeout(kwargs),
         "num_retries": _num_retries(kwargs),
         "headers": _headers(kwargs),
-        "drop_params": _drop_params(kwargs),
         "ssl_verify": _ssl_verify(kwargs),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
@@ -280,7 +285,7 @@ def chat(model: Any, messages: Any, kwargs: dict[str, Any], stream: bool) -> Nat
     body: dict[str, Any] = {"messages": messages}
     if stream:
         body["stream"] = True
-    return prepare(model, kwargs, body)
+    return prepare(model, kwargs, body, chat=True)
 
 
 def embedding(model: Any, input: Any, kwargs: dict[str, Any]) -> NativeCall:

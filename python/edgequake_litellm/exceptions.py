@@ -32,6 +32,7 @@ __all__ = [
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
     "InternalServerError",
+    "ModelNotMappedError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -194,6 +195,11 @@ class ContentPolicyViolationError(BadRequestError):
 
 class UnsupportedParamsError(BadRequestError):
     """A parameter the provider does not accept, with ``drop_params`` off."""
+
+
+class ModelNotMappedError(Exception):
+    """The model map has no entry for a model (``get_model_info``, ``completion_cost``);
+    a plain ``Exception`` subclass, as in litellm 1.109."""
 
 
 _BY_KIND: dict[str, type[APIError]] = {

@@ -12,6 +12,7 @@ import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _endpoints, _request
+from .cost_calculator import response_cost
 from .exceptions import bad_request, from_native
 from .streaming import CustomStreamWrapper
 from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
@@ -77,6 +78,7 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
         "custom_llm_provider": call.provider,
         "api_base": call.api_base,
         "model_id": None,
+        "response_cost": response_cost(resp, call.model, call.provider),
     }
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp

@@ -31,7 +31,6 @@ pub struct Call {
     timeout: Option<Duration>,
     num_retries: u32,
     headers: Vec<(String, String)>,
-    drop_params: bool,
     ssl_verify: Verify,
     uploads: Vec<Upload>,
 }
@@ -47,7 +46,6 @@ impl Call {
             timeout,
             num_retries,
             headers,
-            drop_params,
             ssl_verify,
         } = options;
         let spec = providers::spec(provider).ok_or_else(|| {
@@ -113,7 +111,6 @@ impl Call {
             timeout,
             num_retries,
             headers: headers.unwrap_or_default(),
-            drop_params,
             ssl_verify,
             uploads: Vec::new(),
         })
@@ -139,7 +136,6 @@ impl Call {
             base: &self.base,
             api_key: self.api_key.as_deref(),
             model: &self.model,
-            drop_params: self.drop_params,
             uploads: &self.uploads,
         };
         let mut req = self.spec.adapter.request(endpoint, &target, body)?;

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 pub use crate::http::Verify;
 
 /// `{"api_key", "api_base", "timeout", "num_retries", "headers",
-/// "drop_params", "ssl_verify"}`, resolved by Python from the per-call
+/// "ssl_verify"}`, resolved by Python from the per-call
 /// arguments and litellm's module globals (env vars and provider defaults
 /// are applied here, in `Call::new`).
 #[derive(Debug, FromPyObject)]
@@ -17,6 +17,5 @@ pub struct Options {
     pub timeout: Option<f64>,
     pub num_retries: u32,
     pub headers: Option<Vec<(String, String)>>,
-    pub drop_params: bool,
     pub ssl_verify: Verify,
 }

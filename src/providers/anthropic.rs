@@ -49,8 +49,9 @@ const MAX_OUTPUT_TOKENS: &[(&str, u64)] = &[
     ("claude-sonnet-4", 64_000),
     ("claude-haiku-4", 64_000),
 ];
-/// OpenAI parameters the Messages API has no counterpart for: not sent (as
-/// litellm does with `drop_params=True`).
+/// OpenAI parameters the Messages API has no counterpart for: not sent. Python
+/// refuses them before this point unless `drop_params` removed them or the caller
+/// forced them with `allowed_openai_params` (litellm: accepted, not sent).
 const DROPPED: &[&str] = &[
     "frequency_penalty",
     "presence_penalty",
@@ -1177,7 +1178,6 @@ mod tests {
             base: "http://h",
             api_key: Some("sk-ant-x"),
             model: "claude-3-haiku-20240307",
-            drop_params: false,
             uploads: &[],
         };
         let msgs = br#"{"model":"x","messages":[{"role":"user","content":"hi"}]}"#.to_vec();

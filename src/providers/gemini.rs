@@ -1455,7 +1455,6 @@ mod tests {
             base,
             api_key: key,
             model: "gemini-2.5-flash",
-            drop_params: false,
             uploads: &[],
         }
     }
@@ -1611,7 +1610,6 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-flash",
-            drop_params: false,
             uploads: &[],
         };
         let req = json!({"messages": [
@@ -1670,7 +1668,6 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-pro-preview",
-            drop_params: false,
             uploads: &[],
         };
         let req = json!({"messages": [], "reasoning_effort": "medium"});

@@ -23,8 +23,6 @@ pub struct Target<'a> {
     pub base: &'a str,
     pub api_key: Option<&'a str>,
     pub model: &'a str,
-    /// litellm's `drop_params`: remove parameters the model is known to reject.
-    pub drop_params: bool,
     /// Files sent as `multipart/form-data` with the body's fields (transcription).
     pub uploads: &'a [Upload],
 }
@@ -206,7 +204,7 @@ static SPECS: &[Spec] = &[
             ResponsesDelete,
             ImageGeneration,
         ],
-        adapter: &openai::XAI,
+        adapter: &openai::COMPATIBLE,
     },
     Spec {
         name: "openrouter",

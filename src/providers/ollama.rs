@@ -807,7 +807,6 @@ mod tests {
             base: "http://localhost:11434/",
             api_key: None,
             model: "llama3.2",
-            drop_params: false,
             uploads: &[],
         }
     }

@@ -39,8 +39,6 @@ pub struct Quirks {
     /// Tool-call ids must be exactly this many ASCII alphanumerics (Mistral: 9);
     /// other ids are remapped by [`short_id`], the same way every time.
     pub tool_call_id_len: Option<usize>,
-    /// Parameters removed when the caller sets `drop_params`.
-    pub drop_rules: &'static [DropRule],
     /// Headers sent unless `extra_headers` overrides them:
     /// (header, env var holding the value, value when the env var is unset).
     pub default_headers: &'static [(&'static str, &'static str, &'static str)],
@@ -53,13 +51,6 @@ pub struct Quirks {
     pub rerank_path: &'static str,
 }
 
-/// Parameters a family of models rejects.
-pub struct DropRule {
-    /// The rule applies when the model id contains one of these.
-    pub models: &'static [&'static str],
-    pub params: &'static [&'static str],
-}
-
 impl Quirks {
     /// OpenAI's own behaviour: nothing to rewrite.
     pub const NONE: Quirks = Quirks {
@@ -67,7 +58,6 @@ impl Quirks {
         seed_field: None,
         tool_choice_required: None,
         tool_call_id_len: None,
-        drop_rules: &[],
         default_headers: &[],
         reasoning_field: None,
         embedding_batch: None,
@@ -99,25 +89,6 @@ pub const MISTRAL: OpenAi = OpenAi {
         tool_choice_required: Some("any"),
         tool_call_id_len: Some(9),
         embedding_batch: Some(128),
-        ..Quirks::NONE
-    },
-};
-
-/// xAI: with `drop_params`, litellm's `XAIChatConfig` rule — grok-3-mini,
-/// grok-4 and grok-code-fast reject `stop`; grok-4 and grok-code-fast reject
-/// `frequency_penalty`. `reasoning_content` passes through as sent.
-pub const XAI: OpenAi = OpenAi {
-    quirks: Quirks {
-        drop_rules: &[
-            DropRule {
-                models: &["grok-3-mini", "grok-4", "grok-code-fast"],
-                params: &["stop"],
-            },
-            DropRule {
-                models: &["grok-4", "grok-code-fast"],
-                params: &["frequency_penalty"],
-            },
-        ],
         ..Quirks::NONE
     },
 };
@@ -160,8 +131,7 @@ impl Provider for OpenAi {
         let mut req = match endpoint {
             Endpoint::Chat => json(
                 "/chat/completions",
-                self.quirks
-                    .chat_body(target.model, body, target.drop_params)?,
+                self.quirks.chat_body(target.model, body)?,
             ),
             Endpoint::Embedding => json("/embeddings", body),
             Endpoint::Responses => json("/responses", body),
@@ -251,12 +221,11 @@ impl Provider for OpenAi {
 
 impl Quirks {
     /// Whether any request quirk could change a chat body for `model`.
-    fn rewrites(&self, model: &str, drop_params: bool) -> bool {
+    fn rewrites(&self, model: &str) -> bool {
         self.seed_field.is_some()
             || self.tool_choice_required.is_some()
             || self.tool_call_id_len.is_some()
             || self.takes_max_completion_tokens(model)
-            || (drop_params && self.drops(model).next().is_some())
     }
 
     fn takes_max_completion_tokens(&self, model: &str) -> bool {
@@ -266,18 +235,10 @@ impl Quirks {
             .any(|p| id.starts_with(p))
     }
 
-    /// The parameters `drop_params` removes for `model`.
-    fn drops<'a>(&'a self, model: &'a str) -> impl Iterator<Item = &'static str> + 'a {
-        self.drop_rules
-            .iter()
-            .filter(move |r| r.models.iter().any(|m| model.contains(m)))
-            .flat_map(|r| r.params.iter().copied())
-    }
-
     /// The chat body with this provider's rewrites applied (the same bytes
     /// when none applies).
-    fn chat_body(&self, model: &str, body: Vec<u8>, drop_params: bool) -> Result<Vec<u8>, Error> {
-        if !self.rewrites(model, drop_params) {
+    fn chat_body(&self, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        if !self.rewrites(model) {
             return Ok(body);
         }
         let mut req: Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
@@ -305,11 +266,6 @@ impl Quirks {
         }
         if let Some(len) = self.tool_call_id_len {
             remap_tool_call_ids(&mut req, len);
-        }
-        if drop_params {
-            for param in self.drops(model) {
-                req.remove(param);
-            }
         }
         serde_json::to_vec(&req).map_err(|e| Error::new(Kind::BadRequest, e.to_string()))
     }
@@ -675,7 +631,6 @@ mod tests {
             base: "http://h/v1/",
             api_key: Some("sk-x"),
             model: "gpt-4o",
-            drop_params: false,
             uploads: &[],
         };
         let r = COMPATIBLE
@@ -777,18 +732,17 @@ mod tests {
             base: "http://h/v1",
             api_key: None,
             model,
-            drop_params: false,
             uploads: &[],
         }
     }
 
-    fn sent(adapter: &OpenAi, model: &str, body: Value, drop_params: bool) -> Value {
-        let t = Target {
-            drop_params,
-            ..target(model)
-        };
+    fn sent(adapter: &OpenAi, model: &str, body: Value) -> Value {
         let r = adapter
-            .request(Endpoint::Chat, &t, serde_json::to_vec(&body).unwrap())
+            .request(
+                Endpoint::Chat,
+                &target(model),
+                serde_json::to_vec(&body).unwrap(),
+            )
             .unwrap();
         serde_json::from_slice(&r.body).unwrap()
     }
@@ -796,7 +750,7 @@ mod tests {
     #[test]
     fn bodies_without_an_applicable_quirk_are_sent_byte_for_byte() {
         let raw = br#"{"model":"gpt-4o",  "max_tokens":5,"seed":1}"#.to_vec();
-        for (adapter, model) in [(&OPENAI, "gpt-4o"), (&COMPATIBLE, "o3"), (&XAI, "grok-4")] {
+        for (adapter, model) in [(&OPENAI, "gpt-4o"), (&COMPATIBLE, "o3")] {
             let r = adapter
                 .request(Endpoint::Chat, &target(model), raw.clone())
                 .unwrap();
@@ -807,13 +761,13 @@ mod tests {
     #[test]
     fn openai_reasoning_models_take_max_completion_tokens() {
         let body = serde_json::json!({"model": "o3-mini", "max_tokens": 5});
-        let out = sent(&OPENAI, "o3-mini", body, false);
+        let out = sent(&OPENAI, "o3-mini", body);
         assert_eq!(
             out,
             serde_json::json!({"model": "o3-mini", "max_completion_tokens": 5})
         );
         let body = serde_json::json!({"max_tokens": 5, "max_completion_tokens": 7});
-        let out = sent(&OPENAI, "gpt-5", body, false);
+        let out = sent(&OPENAI, "gpt-5", body);
         assert_eq!(out, serde_json::json!({"max_completion_tokens": 7}));
     }
 
@@ -829,7 +783,7 @@ mod tests {
                 {"role": "tool", "tool_call_id": "Ab3dE6g8Z", "content": "y"},
             ],
         });
-        let out = sent(&MISTRAL, "mistral-small", body, false);
+        let out = sent(&MISTRAL, "mistral-small", body);
         assert_eq!(out["random_seed"], 3);
         assert!(out.get("seed").is_none());
         assert_eq!(out["tool_choice"], "any");
@@ -841,21 +795,6 @@ mod tests {
         assert_ne!(short_id("call_a", 9), short_id("call_b", 9));
         assert_eq!(MISTRAL.embedding_batch_size(), Some(128));
         assert_eq!(OPENAI.embedding_batch_size(), None);
-    }
-
-    #[test]
-    fn xai_drops_only_with_drop_params_and_only_for_listed_models() {
-        let body = serde_json::json!({"stop": ["x"], "frequency_penalty": 1, "temperature": 0});
-        let kept = sent(&XAI, "grok-4", body.clone(), false);
-        assert_eq!(kept, body);
-        let out = sent(&XAI, "grok-4-0709", body.clone(), true);
-        assert_eq!(out, serde_json::json!({"temperature": 0}));
-        let out = sent(&XAI, "grok-3-mini-fast", body.clone(), true);
-        assert_eq!(
-            out,
-            serde_json::json!({"frequency_penalty": 1, "temperature": 0})
-        );
-        assert_eq!(sent(&XAI, "grok-3", body.clone(), true), body);
     }
 
     #[test]

@@ -1,0 +1,193 @@
+"""Regenerate the model data bundled in ``python/edgequake_litellm/data`` from a litellm release.
+
+Run it with the Python of a venv where that litellm release is installed (never 1.82.7 or
+1.82.8, the compromised releases), offline:
+
+    python -m venv /tmp/ll && /tmp/ll/bin/pip install 'litellm==1.110.2'
+    LITELLM_LOCAL_MODEL_COST_MAP=True /tmp/ll/bin/python scripts/update_model_data.py
+
+It writes, zlib-compressed:
+
+- ``model_prices.zlib``: litellm's model map (``model_prices_and_context_window.json``,
+  MIT-licensed, BerriAI/litellm) as one ``key<TAB>compact JSON`` line per model, in the map's
+  order, so a lookup parses one line, never the whole map;
+- ``model_params.json.zlib``: the litellm version, ``provider_list``, the keys of litellm's
+  ``get_model_info``, litellm's answer of ``get_supported_openai_params`` for every
+  chat/completion model of the map and for an unknown model of every provider (deduplicated
+  lists, indexed), those models' providers (so a call's parameter check needs no map), and
+  ``validate_environment``'s rule per provider, and the map's ``fallback_generalizations``
+  (regex rules for models the map does not list);
+- ``o200k_base.zlib`` / ``cl100k_base.zlib``: tiktoken's BPE ranks (MIT, openai/tiktoken) as
+  the tokens in rank order, each prefixed by its length in one byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+import zlib
+from pathlib import Path
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+from importlib.metadata import version
+
+import litellm
+from litellm.types.utils import ABOVE_THRESHOLD_COST_KEY_PATTERN as ABOVE_THRESHOLD
+
+OUT = Path(__file__).resolve().parent.parent / "python" / "edgequake_litellm" / "data"
+#: tiktoken's blob URLs; its cache file name is the SHA-1 of the URL.
+RANK_URLS = {
+    "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+    "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+}
+UNKNOWN_MODEL = "edgequake-unknown-model"
+#: The map's ``fallback_generalizations`` rules (regex → provider or capabilities).
+GENERALIZATIONS: list = []
+
+
+def _write(name: str, data: bytes) -> None:
+    (OUT / name).write_bytes(zlib.compress(data, 9))
+    print(f"{name}: {len(data)} bytes, {(OUT / name).stat().st_size} compressed")
+
+
+def model_prices() -> dict:
+    path = Path(litellm.__file__).parent / "model_prices_and_context_window_backup.json"
+    cost = json.loads(path.read_text())
+    cost.pop("sample_spec", None)
+    global GENERALIZATIONS
+    GENERALIZATIONS = cost.pop("fallback_generalizations", {}).get("rules", [])
+    # A row naming another with ``alias_of`` is served as that row, as litellm loads it.
+    for key, entry in list(cost.items()):
+        target, seen = entry.get("alias_of"), {key}
+        while isinstance(target, str) and target in cost and target not in seen:
+            seen.add(target)
+            entry = cost[target]
+            target = entry.get("alias_of")
+        if "alias_of" in cost[key]:
+            if "alias_of" in entry:
+                del cost[key]
+            else:
+                cost[key] = dict(entry)
+    lines = [
+        f"{key}\t{json.dumps(entry, separators=(',', ':'), sort_keys=True)}\n"
+        for key, entry in cost.items()
+        if "\t" not in key and "\n" not in key
+    ]
+    _write("model_prices.zlib", "".join(lines).encode())
+    return cost
+
+
+def _params(model: str, provider: str | None) -> list[str] | None:
+    try:
+        return litellm.get_supported_openai_params(model=model, custom_llm_provider=provider)
+    except Exception:
+        return None
+
+
+def model_params(cost: dict) -> None:
+    lists: list[list[str]] = []
+    index: dict[tuple[str, ...], int] = {}
+
+    def ref(params: list[str] | None) -> int | None:
+        if params is None:
+            return None
+        key = tuple(params)
+        if key not in index:
+            index[key] = len(lists)
+            lists.append(list(params))
+        return index[key]
+
+    providers = sorted({str(getattr(p, "value", p)) for p in litellm.provider_list})
+    # As litellm's call path asks: the model id without its provider prefix.
+    by_provider = {p: ref(_params(UNKNOWN_MODEL, p)) for p in providers}
+    by_model = {}
+    chat_models = {}
+    for key, entry in cost.items():
+        if entry.get("mode") not in ("chat", "completion", "responses"):
+            continue
+        provider = entry.get("litellm_provider")
+        chat_models[key] = provider
+        model_id = key[len(provider) + 1 :] if key.startswith(f"{provider}/") else key
+        i = ref(_params(model_id, provider))
+        if i != by_provider.get(provider):
+            by_model[key] = i
+    # The keys litellm's get_model_info returns, in its order (cost keys of a threshold,
+    # ``..._above_200k_tokens``, are added per model from the entry).
+    info_keys = [k for k in litellm.get_model_info("gpt-4o") if not ABOVE_THRESHOLD.search(k)]
+    doc = {
+        "litellm_version": version("litellm"),
+        "model_info_keys": info_keys,
+        "provider_list": [str(getattr(p, "value", p)) for p in litellm.provider_list],
+        "param_lists": lists,
+        "params_by_provider": by_provider,
+        "params_by_model": by_model,
+        "chat_models": chat_models,
+        "fallback_generalizations": GENERALIZATIONS,
+        "environment": environment(providers),
+        "provider_info": provider_info(providers),
+    }
+    _write("model_params.json.zlib", json.dumps(doc, separators=(",", ":")).encode())
+
+
+def environment(providers: list[str]) -> dict[str, list]:
+    """litellm's ``validate_environment`` per provider: ``[mode, keys]``, mode ``"any"`` (one
+    of the keys suffices) or ``"all"``; providers without a rule are left out."""
+    for key in list(os.environ):
+        if key.endswith(("_API_KEY", "_API_BASE", "_TOKEN", "_KEY", "_PROJECT", "_LOCATION")):
+            del os.environ[key]
+    rules: dict[str, list] = {}
+    for p in providers:
+        try:
+            missing = litellm.validate_environment(f"{p}/{UNKNOWN_MODEL}")["missing_keys"]
+        except Exception:
+            continue
+        if not missing:
+            continue
+        os.environ[missing[0]] = "x"
+        try:
+            ok = litellm.validate_environment(f"{p}/{UNKNOWN_MODEL}")["keys_in_environment"]
+        finally:
+            del os.environ[missing[0]]
+        rules[p] = ["any" if ok else "all", list(missing)]
+    return rules
+
+
+def provider_info(providers: list[str]) -> dict[str, dict]:
+    """litellm's provider-wide ``supports_*`` defaults (``get_provider_info``), per provider."""
+    from litellm.utils import get_provider_info
+
+    out = {}
+    for p in providers:
+        try:
+            info = get_provider_info(model=UNKNOWN_MODEL, custom_llm_provider=p) or {}
+        except Exception:
+            continue
+        flags = {k: v for k, v in dict(info).items() if k.startswith("supports_") and v is True}
+        if flags:
+            out[p] = flags
+    return out
+
+
+def ranks() -> None:
+    folder = Path(litellm.__file__).parent / "litellm_core_utils" / "tokenizers"
+    for name, url in RANK_URLS.items():
+        cache = folder / hashlib.sha1(url.encode()).hexdigest()
+        out = bytearray()
+        for i, line in enumerate(x for x in cache.read_bytes().split(b"\n") if x):
+            token, rank = line.split(b" ")
+            if int(rank) != i:
+                sys.exit(f"{name}: rank {rank!r} out of order at line {i}")
+            raw = base64.b64decode(token)
+            out += bytes([len(raw)]) + raw
+        _write(f"{name}.zlib", bytes(out))
+
+
+if __name__ == "__main__":
+    OUT.mkdir(exist_ok=True)
+    model_params(model_prices())
+    ranks()
+    print("litellm", version("litellm"))
