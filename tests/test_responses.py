@@ -297,3 +297,19 @@ def test_openai_compatible_providers_with_responses(srv: FakeOpenAI, model: str)
     assert srv.last.json["model"] == model.split("/", 1)[1]
     assert r.output_text == "echo: hi"
     assert r._hidden_params["custom_llm_provider"] == model.split("/", 1)[0]
+
+
+def test_responses_is_the_function_even_after_importing_the_subpackage() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import edgequake_litellm as l\n"
+        "from edgequake_litellm.responses.main import responses\n"
+        "assert l.responses is responses, l.responses\n"
+        "from edgequake_litellm.responses.streaming_iterator import ResponsesAPIStreamingIterator\n"
+        "assert callable(l.responses)\n"
+        "import edgequake_litellm.types.llms.openai as t\n"
+        "assert t.ResponsesAPIResponse is l.ResponsesAPIResponse\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -16,6 +16,7 @@ README), so ``get_responses`` / ``delete_responses`` take
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any, Literal, Optional, Union, overload
 
@@ -196,3 +197,10 @@ async def adelete_responses(response_id: str, **kwargs: Any) -> DeleteResponseRe
     except _elc_core.ProviderError as e:
         raise from_native(e) from None
     return DeleteResponseResult.model_validate_json(raw)
+
+
+# ``litellm.responses`` is this function, although ``responses`` is also this
+# subpackage's name: importing ``edgequake_litellm.responses.main`` directly binds
+# the package attribute to the subpackage, so put the function back (litellm's
+# ``from .responses.main import *`` in its ``__init__`` has the same effect).
+setattr(sys.modules[__name__.rsplit(".", 2)[0]], "responses", responses)  # noqa: B010
