@@ -267,7 +267,7 @@ def test_speech_errors_map(srv: FakeOpenAI) -> None:
     ("call", "model"),
     [
         (lambda m, o: litellm.image_generation("x", m, **o), "anthropic/claude-sonnet-4-5"),
-        (lambda m, o: litellm.image_generation("x", m, **o), "gemini/imagen-4"),
+        (lambda m, o: litellm.image_generation("x", m, **o), "mistral/pixtral"),
         (lambda m, o: litellm.moderation("x", m, **o), "groq/llama-guard"),
         (lambda m, o: litellm.rerank(m, "q", ["d"], **o), "openai/gpt-4o"),
         (lambda m, o: litellm.transcription(m, b"x", **o), "deepseek/whisper"),
@@ -286,3 +286,30 @@ def test_providers_without_the_endpoint_are_refused_before_io(
         call(model, opts(srv))
     assert "does not support" in str(e.value) or "no embeddings" in str(e.value)
     assert srv.requests == []
+
+
+def test_gemini_imagen_image_generation() -> None:
+    from fakeprov.gemini import FakeGemini
+
+    with FakeGemini() as gem:
+        r = litellm.image_generation(
+            "a red fox",
+            "gemini/imagen-4.0-generate-001",
+            n=2,
+            size="1792x1024",
+            api_base=gem.url,
+            api_key="g",
+        )
+        assert gem.last.path == "/v1beta/models/imagen-4.0-generate-001:predict"
+        assert gem.last.headers["x-goog-api-key"] == "g"
+        assert gem.last.json == {
+            "instances": [{"prompt": "a red fox"}],
+            "parameters": {"sampleCount": 2, "aspectRatio": "16:9"},
+        }
+        assert [base64.b64decode(d.b64_json or "") for d in r.data] == [b"PNG:a red fox"] * 2
+        assert r._hidden_params["custom_llm_provider"] == "gemini"
+        with pytest.raises(litellm.BadRequestError):
+            litellm.image_generation(
+                "x", "gemini/imagen-4", size="7x7", api_base=gem.url, api_key="g"
+            )
+        assert len(gem.requests) == 1

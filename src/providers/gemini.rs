@@ -27,7 +27,7 @@ use serde_json::{json, Map, Value};
 
 use super::body::{parse_body, parse_event, raw_message};
 use super::framed::{Framed, Translate};
-use super::{unsupported, Endpoint, Provider, StreamDecoder, Target};
+use super::{imagen, unsupported, Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -94,6 +94,7 @@ impl Provider for Gemini {
                 let (method, payload) = embed_request(&req, model)?;
                 (format!("{root}:{method}"), payload)
             }
+            Endpoint::ImageGeneration => (format!("{root}:predict"), imagen::request(&req)?),
             other => return Err(unsupported(other, "gemini")),
         };
         let bytes = serde_json::to_vec(&payload)
@@ -1045,6 +1046,7 @@ fn translate_response(
     let out = match endpoint {
         Endpoint::Chat => chat_response(&doc, model),
         Endpoint::Embedding => embedding_response(&doc, model)?,
+        Endpoint::ImageGeneration => imagen::response(&doc),
         other => return Err(unsupported(other, "gemini")),
     };
     serde_json::to_vec(&out).map_err(|e| Error::new(Kind::Api, e.to_string()))

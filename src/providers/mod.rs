@@ -9,6 +9,7 @@ pub mod batch;
 pub mod body;
 pub mod framed;
 pub mod gemini;
+pub mod imagen;
 pub mod ollama;
 pub mod openai;
 pub mod responses_bridge;
@@ -335,7 +336,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GEMINI_API_BASE"],
         key_globals: &["gemini_key"],
         key_required: true,
-        endpoints: &[Chat, Embedding],
+        endpoints: &[Chat, Embedding, ImageGeneration],
         adapter: &gemini::Gemini,
     },
     Spec {
