@@ -114,7 +114,6 @@ def test_cohere_rerank() -> None:
             query="cat",
             documents=docs,
             top_n=2,
-            return_documents=True,
             **o,
         ),
         root=True,

@@ -21,7 +21,13 @@ __all__ = ["arerank", "rerank"]
 
 
 def _prepare(
-    model: Any, query: Any, documents: Any, top_n: Optional[int], kwargs: dict[str, Any]
+    model: Any,
+    query: Any,
+    documents: Any,
+    custom_llm_provider: Optional[str],
+    top_n: Optional[int],
+    return_documents: Optional[bool],
+    kwargs: dict[str, Any],
 ) -> _request.NativeCall:
     if not isinstance(query, str) or not query:
         raise bad_request("query must be a non-empty string", str(model))
@@ -32,6 +38,10 @@ def _prepare(
     body: dict[str, Any] = {"query": query, "documents": documents}
     if top_n is not None:
         body["top_n"] = top_n
+    if return_documents is not None:
+        body["return_documents"] = return_documents
+    if custom_llm_provider is not None:
+        kwargs = {**kwargs, "custom_llm_provider": custom_llm_provider}
     return prepare(model, kwargs, body)
 
 
@@ -39,7 +49,9 @@ def rerank(
     model: str,
     query: str,
     documents: list[Union[str, dict[str, Any]]],
+    custom_llm_provider: Optional[str] = None,
     top_n: Optional[int] = None,
+    return_documents: Optional[bool] = True,
     **kwargs: Any,
 ) -> RerankResponse:
     """Rank ``documents`` by relevance to ``query`` (litellm's ``rerank``).
@@ -50,9 +62,11 @@ def rerank(
             ``"hosted_vllm/bge-reranker"``).
         query: the search query.
         documents: strings (or provider document objects).
+        custom_llm_provider: the provider, when ``model`` has no prefix.
         top_n: how many results to return (default: all).
-        return_documents, rank_fields, max_chunks_per_doc, max_tokens_per_doc:
-            sent as given.
+        return_documents: send the documents' text back (default ``True``,
+            as litellm; ``None`` leaves it out of the body).
+        rank_fields, max_chunks_per_doc, max_tokens_per_doc: sent as given.
         Call options as ``completion``.
 
     Returns:
@@ -64,7 +78,7 @@ def rerank(
             any I/O); otherwise as ``completion``.
     """
     started = time.perf_counter()
-    call = _prepare(model, query, documents, top_n, kwargs)
+    call = _prepare(model, query, documents, custom_llm_provider, top_n, return_documents, kwargs)
     return stamp(RerankResponse.model_validate_json(send("rerank", call)), call, started)
 
 
@@ -72,10 +86,12 @@ async def arerank(
     model: str,
     query: str,
     documents: list[Union[str, dict[str, Any]]],
+    custom_llm_provider: Optional[str] = None,
     top_n: Optional[int] = None,
+    return_documents: Optional[bool] = True,
     **kwargs: Any,
 ) -> RerankResponse:
     """Async ``rerank``: same arguments, returns and exceptions."""
     started = time.perf_counter()
-    call = _prepare(model, query, documents, top_n, kwargs)
+    call = _prepare(model, query, documents, custom_llm_provider, top_n, return_documents, kwargs)
     return stamp(RerankResponse.model_validate_json(await asend("rerank", call)), call, started)
