@@ -223,3 +223,50 @@ def test_bridge_refusals_before_io(anth: FakeAnthropic) -> None:
     with pytest.raises(litellm.BadRequestError, match="web_search"):
         litellm.responses("x", "anthropic/claude-sonnet-4-5", tools=[{"type": "web_search"}], **kw)
     assert anth.requests == []
+
+
+def test_bridged_stream_fault_raises_after_the_events_before_it(anth: FakeAnthropic) -> None:
+    from fakeprov.anthropic import sse_reply
+
+    start = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5",
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": 3, "output_tokens": 1},
+    }
+    anth.enqueue(
+        sse_reply(
+            [
+                {"type": "message_start", "message": start},
+                {
+                    "type": "content_block_start",
+                    "index": 0,
+                    "content_block": {"type": "text", "text": ""},
+                },
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "text_delta", "text": "par"},
+                },
+                {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
+            ]
+        )
+    )
+    got: list[Any] = []
+    with pytest.raises(litellm.InternalServerError):
+        for ev in litellm.responses(
+            "x",
+            "anthropic/claude-sonnet-4-5",
+            stream=True,
+            api_base=anth.url,
+            api_key="k",
+            num_retries=0,
+        ):
+            got.append(ev)
+    kinds = [e.type for e in got]
+    assert kinds[:2] == ["response.created", "response.in_progress"]
+    assert "response.output_text.delta" in kinds and "response.completed" not in kinds
