@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
+# Tests comparing with litellm import it: it must read its bundled model map, not the network.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
 import edgequake_litellm as litellm
 from fakeprov.openai import FakeOpenAI
+from redisfix import BINARY, RedisServer
 
 
 @pytest.fixture
@@ -40,3 +45,27 @@ def _clean_config(monkeypatch: pytest.MonkeyPatch) -> None:
         "ANTHROPIC_BASE_URL",
     ):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def _redis_session() -> Iterator[RedisServer]:
+    if BINARY is None:
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(_redis_session: RedisServer) -> str:
+    """The URL of a real redis-server shared by the session, emptied for each test."""
+    import redis
+
+    with redis.Redis.from_url(_redis_session.url) as client:
+        client.flushall()
+    return _redis_session.url
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``litellm.cache`` starts unset in every test."""
+    monkeypatch.setattr(litellm, "cache", None)

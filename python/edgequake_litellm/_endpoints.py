@@ -8,7 +8,6 @@ import time
 from typing import Any, Optional, TypeVar
 
 from . import _elc_core, _request
-from .exceptions import from_native
 
 _T = TypeVar("_T")
 
@@ -21,7 +20,7 @@ def prepare(model: Any, kwargs: dict[str, Any], body: dict[str, Any]) -> _reques
     try:
         return _request.prepare(model, kwargs, body)
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
 
 
 def send(endpoint: str, call: _request.NativeCall, files: Optional[list[Upload]] = None) -> bytes:
@@ -29,7 +28,7 @@ def send(endpoint: str, call: _request.NativeCall, files: Optional[list[Upload]]
     try:
         return _elc_core.call(endpoint, call.provider, call.model, call.body, call.options, files)
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
 
 
 async def asend(
@@ -41,7 +40,7 @@ async def asend(
             endpoint, call.provider, call.model, call.body, call.options, files
         )
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
 
 
 def stamp(obj: _T, call: _request.NativeCall, started: float) -> _T:

@@ -14,8 +14,7 @@ from typing import Generic, Optional, TypeVar
 
 from typing_extensions import Self
 
-from . import _elc_core
-from .exceptions import from_native
+from . import _elc_core, _request
 
 _T = TypeVar("_T")
 
@@ -49,7 +48,7 @@ class NativeStreamIterator(Generic[_T]):
             try:
                 batch = self.completion_stream.next_batch()
             except _elc_core.ProviderError as e:
-                raise from_native(e) from None
+                raise _request.native_error(e) from None
             if batch is None:
                 raise StopIteration
             self._pending.extend(batch)
@@ -71,7 +70,7 @@ class NativeStreamIterator(Generic[_T]):
             try:
                 batch = await self.completion_stream.anext_batch()
             except _elc_core.ProviderError as e:
-                raise from_native(e) from None
+                raise _request.native_error(e) from None
             if batch is None:
                 raise StopAsyncIteration
             self._pending.extend(batch)

@@ -12,19 +12,21 @@ import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _endpoints, _request
+from .caching.caching_handler import cached
 from .cost_calculator import response_cost
-from .exceptions import bad_request, from_native
 from .streaming import CustomStreamWrapper
 from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 from .types.utils import EmbeddingResponse, ModelResponse, TranscriptionResponse
 
 __all__ = [
     "acompletion",
+    "acompletion_with_retries",
     "aembedding",
     "amoderation",
     "aspeech",
     "atranscription",
     "completion",
+    "completion_with_retries",
     "embedding",
     "moderation",
     "speech",
@@ -84,6 +86,15 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
     return resp
 
 
+def _mock_completion(
+    model: str, messages: list[Any], stream: Optional[bool], kwargs: dict[str, Any]
+) -> Union[ModelResponse, CustomStreamWrapper]:
+    """``mock_response=`` / ``mock_tool_calls=``: litellm's mock, no I/O (``mock_functions``)."""
+    from .litellm_core_utils.mock_functions import mock_completion
+
+    return mock_completion(model, messages, stream=stream, **kwargs)
+
+
 def _embedding_response(raw: bytes, call: _request.NativeCall, started: float) -> EmbeddingResponse:
     resp = EmbeddingResponse.model_validate_json(raw)
     resp._hidden_params = {"custom_llm_provider": call.provider, "api_base": call.api_base}
@@ -108,6 +119,7 @@ def completion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
 @_documented
+@cached("completion")
 def completion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -147,6 +159,8 @@ def completion(
             per provider: the README's "Errors" table.
     """
     messages = [] if messages is None else messages
+    if kwargs.get("mock_response") is not None or kwargs.get("mock_tool_calls"):
+        return _mock_completion(model, messages, stream, kwargs)
     started = time.perf_counter()
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
@@ -157,7 +171,7 @@ def completion(
             )
         raw = _elc_core.call("chat", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _model_response(raw, call, started)
 
 
@@ -177,6 +191,7 @@ async def acompletion(
 async def acompletion(
     model: str, messages: Optional[list[Any]] = None, *, stream: Optional[bool], **kwargs: Any
 ) -> Union[ModelResponse, CustomStreamWrapper]: ...
+@cached("acompletion")
 async def acompletion(
     model: str,
     messages: Optional[list[Any]] = None,
@@ -191,6 +206,8 @@ async def acompletion(
     ``stream=True`` it returns the ``CustomStreamWrapper`` to ``async for`` over.
     """
     messages = [] if messages is None else messages
+    if kwargs.get("mock_response") is not None or kwargs.get("mock_tool_calls"):
+        return _mock_completion(model, messages, stream, kwargs)
     started = time.perf_counter()
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
@@ -201,11 +218,12 @@ async def acompletion(
             )
         raw = await _elc_core.acall("chat", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _model_response(raw, call, started)
 
 
 @_documented
+@cached("embedding")
 def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Create embeddings (litellm's ``embedding``).
 
@@ -221,24 +239,54 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
     Raises:
         The same classes as ``completion``.
     """
+    if kwargs.get("mock_response") is not None:
+        from .litellm_core_utils.mock_functions import mock_embedding
+
+        return mock_embedding(model, kwargs["mock_response"])
     started = time.perf_counter()
     try:
         call = _request.embedding(model, input, kwargs)
         raw = _elc_core.call("embedding", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _embedding_response(raw, call, started)
 
 
+@cached("aembedding")
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""
+    if kwargs.get("mock_response") is not None:
+        from .litellm_core_utils.mock_functions import mock_embedding
+
+        return mock_embedding(model, kwargs["mock_response"])
     started = time.perf_counter()
     try:
         call = _request.embedding(model, input, kwargs)
         raw = await _elc_core.acall("embedding", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _embedding_response(raw, call, started)
+
+
+def completion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    """``completion`` with ``num_retries`` attempts in all (default 3), as litellm's.
+
+    litellm re-runs the whole call on any exception (tenacity); here the native core retries
+    what can succeed on a retry (408/409/429/5xx, connection failures, with backoff and
+    ``retry-after``) and a 400 or 401 is raised at once. ``retry_strategy`` is accepted.
+    """
+    attempts = kwargs.pop("num_retries", 3)
+    kwargs.pop("retry_strategy", None)
+    kwargs.pop("original_function", None)
+    return completion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)
+
+
+async def acompletion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    """Async ``completion_with_retries``: same arguments and retry rules."""
+    attempts = kwargs.pop("num_retries", 3)
+    kwargs.pop("retry_strategy", None)
+    kwargs.pop("original_function", None)
+    return await acompletion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)
 
 
 # -- moderation and audio (litellm.main) ---------------------------------------
@@ -261,7 +309,7 @@ def _moderation_call(
     input: Any, model: Optional[str], kwargs: dict[str, Any]
 ) -> _request.NativeCall:
     if not isinstance(input, (str, list)) or not input:
-        raise bad_request("input must be a non-empty string or list", str(model))
+        raise _request.bad_request("input must be a non-empty string or list", str(model))
     return _endpoints.prepare(model or DEFAULT_MODERATION_MODEL, kwargs, {"input": input})
 
 
@@ -315,18 +363,18 @@ def _upload(file: Any, model: str) -> _endpoints.Upload:
             with open(content, "rb") as f:
                 data = f.read()
         except OSError as e:
-            raise bad_request(f"cannot read the audio file: {e}", model) from None
+            raise _request.bad_request(f"cannot read the audio file: {e}", model) from None
         name = os.path.basename(os.fspath(content)) if name == "upload" else name
     elif isinstance(content, (bytes, bytearray, memoryview)):
         data = bytes(content)
     elif hasattr(content, "read"):
         data = content.read()
         if not isinstance(data, bytes):
-            raise bad_request("the audio file object must be opened in binary mode", model)
+            raise _request.bad_request("the audio file object must be opened in binary mode", model)
         if name == "upload" and isinstance(getattr(content, "name", None), str):
             name = os.path.basename(content.name)
     else:
-        raise bad_request(
+        raise _request.bad_request(
             f"file must be a path, a binary file object, bytes or a (name, content) tuple, "
             f"got {type(file).__name__}",
             model,
@@ -393,7 +441,7 @@ async def atranscription(model: str, file: Any, **kwargs: Any) -> TranscriptionR
 
 def _speech_call(model: Any, input: Any, voice: Any, kwargs: dict[str, Any]) -> _request.NativeCall:
     if not isinstance(input, str) or not input:
-        raise bad_request("input must be a non-empty string", str(model))
+        raise _request.bad_request("input must be a non-empty string", str(model))
     body: dict[str, Any] = {"input": input}
     if voice is not None:
         body["voice"] = voice

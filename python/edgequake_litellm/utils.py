@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from ._model_errors import ModelNotMappedError
 from .cost_calculator import completion_cost, cost_per_token, response_cost
-from .exceptions import ModelNotMappedError
 from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
@@ -55,6 +55,17 @@ __all__ = [
 
 
 from ._settings import config as _config
+
+
+def __getattr__(name: str) -> Any:
+    """litellm.utils also exports the response types (``from litellm.utils import Message``):
+    served from ``types.utils`` on first use, so model-data lookups do not load pydantic."""
+    from .types import utils as types_utils
+
+    if name in types_utils.__all__:
+        return getattr(types_utils, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # -- model map lookups -----------------------------------------------------------
 

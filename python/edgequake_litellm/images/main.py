@@ -12,7 +12,6 @@ from typing import Any, Optional
 
 from .. import _request
 from .._endpoints import asend, prepare, send, stamp
-from ..exceptions import bad_request
 from ..types.utils import ImageResponse
 
 __all__ = ["aimage_generation", "image_generation"]
@@ -23,7 +22,7 @@ DEFAULT_MODEL = "dall-e-2"
 
 def _prepare(prompt: Any, model: Optional[str], kwargs: dict[str, Any]) -> _request.NativeCall:
     if not isinstance(prompt, str) or not prompt:
-        raise bad_request("prompt must be a non-empty string", str(model))
+        raise _request.bad_request("prompt must be a non-empty string", str(model))
     return prepare(model or DEFAULT_MODEL, kwargs, {"prompt": prompt})
 
 

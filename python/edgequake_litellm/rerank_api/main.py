@@ -14,7 +14,6 @@ from typing import Any, Optional, Union
 
 from .. import _request
 from .._endpoints import asend, prepare, send, stamp
-from ..exceptions import bad_request
 from ..types.rerank import RerankResponse
 
 __all__ = ["arerank", "rerank"]
@@ -30,11 +29,11 @@ def _prepare(
     kwargs: dict[str, Any],
 ) -> _request.NativeCall:
     if not isinstance(query, str) or not query:
-        raise bad_request("query must be a non-empty string", str(model))
+        raise _request.bad_request("query must be a non-empty string", str(model))
     if not isinstance(documents, list) or not documents:
-        raise bad_request("documents must be a non-empty list", str(model))
+        raise _request.bad_request("documents must be a non-empty list", str(model))
     if top_n is not None and (isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1):
-        raise bad_request(f"top_n must be an int >= 1, got {top_n!r}", str(model))
+        raise _request.bad_request(f"top_n must be an int >= 1, got {top_n!r}", str(model))
     body: dict[str, Any] = {"query": query, "documents": documents}
     if top_n is not None:
         body["top_n"] = top_n

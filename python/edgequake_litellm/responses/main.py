@@ -22,7 +22,6 @@ from typing import Any, Literal, Optional, Union, overload
 
 from .. import _elc_core, _request
 from .._endpoints import stamp
-from ..exceptions import bad_request, from_native
 from ..types.llms.openai import DeleteResponseResult, ResponsesAPIResponse
 from .streaming_iterator import ResponsesAPIStreamingIterator
 
@@ -38,7 +37,7 @@ __all__ = [
 
 def _prepare(input: Any, model: Any, kwargs: dict[str, Any], stream: bool) -> _request.NativeCall:
     if not isinstance(input, (str, list)):
-        raise bad_request(
+        raise _request.bad_request(
             f"input must be a string or a list of input items, got {type(input).__name__}",
             str(model),
         )
@@ -103,7 +102,7 @@ def responses(
             return ResponsesAPIStreamingIterator(native, call.model, call.provider)
         raw = _elc_core.call("responses", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _response(raw, call, started)
 
 
@@ -132,13 +131,13 @@ async def aresponses(
             return ResponsesAPIStreamingIterator(native, call.model, call.provider)
         raw = await _elc_core.acall("responses", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _response(raw, call, started)
 
 
 def _stored(response_id: Any, kwargs: dict[str, Any]) -> _request.NativeCall:
     if not isinstance(response_id, str) or not response_id:
-        raise bad_request(f"response_id must be a non-empty string, got {response_id!r}")
+        raise _request.bad_request(f"response_id must be a non-empty string, got {response_id!r}")
     provider = kwargs.pop("custom_llm_provider", None) or "openai"
     return _request.prepare(f"{provider}/", kwargs, {"response_id": response_id})
 
@@ -159,7 +158,7 @@ def get_responses(response_id: str, **kwargs: Any) -> ResponsesAPIResponse:
         call = _stored(response_id, kwargs)
         raw = _elc_core.call("responses_get", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _response(raw, call, started)
 
 
@@ -170,7 +169,7 @@ async def aget_responses(response_id: str, **kwargs: Any) -> ResponsesAPIRespons
         call = _stored(response_id, kwargs)
         raw = await _elc_core.acall("responses_get", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _response(raw, call, started)
 
 
@@ -185,7 +184,7 @@ def delete_responses(response_id: str, **kwargs: Any) -> DeleteResponseResult:
         call = _stored(response_id, kwargs)
         raw = _elc_core.call("responses_delete", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return DeleteResponseResult.model_validate_json(raw)
 
 
@@ -195,7 +194,7 @@ async def adelete_responses(response_id: str, **kwargs: Any) -> DeleteResponseRe
         call = _stored(response_id, kwargs)
         raw = await _elc_core.acall("responses_delete", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return DeleteResponseResult.model_validate_json(raw)
 
 

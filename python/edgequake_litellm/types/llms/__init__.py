@@ -1,1 +1,1 @@
-"""Provider-family types, as in ``litellm.types.llms``."""
+"""Provider request/response shapes, named as in ``litellm.types.llms``."""

@@ -1,0 +1,1 @@
+"""litellm's ``litellm.caching`` package: ``Cache`` and its backends."""

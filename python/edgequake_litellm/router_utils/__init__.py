@@ -1,0 +1,1 @@
+"""Router internals: the per-deployment usage, cooldown and latency state."""
