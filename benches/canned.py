@@ -69,17 +69,30 @@ def _chunk(delta: dict[str, object], finish: object = None) -> dict[str, object]
     }
 
 
-def stream_body() -> bytes:
-    """An SSE stream of ``STREAM_CHUNKS`` content chunks, a finish chunk and a usage chunk."""
+def stream_body(chunks: int = STREAM_CHUNKS) -> bytes:
+    """An SSE stream of ``chunks`` content chunks, a finish chunk and a usage chunk."""
     events = [_chunk({"role": "assistant", "content": stream_piece(0)})]
-    events += [_chunk({"content": stream_piece(i)}) for i in range(1, STREAM_CHUNKS)]
+    events += [_chunk({"content": stream_piece(i)}) for i in range(1, chunks)]
     events.append(_chunk({}, "stop"))
     usage = _chunk({})
     usage["choices"] = []
-    usage["usage"] = STREAM_USAGE
+    usage["usage"] = stream_usage(chunks)
     events.append(usage)
     lines = [f"data: {json.dumps(e, separators=(',', ':'))}\n\n" for e in events]
     return ("".join(lines) + "data: [DONE]\n\n").encode()
+
+
+SHORT_STREAM_CHUNKS = 200
+
+
+def stream_usage(chunks: int) -> dict[str, int]:
+    """The usage a stream of ``chunks`` content chunks reports."""
+    return {"prompt_tokens": 12, "completion_tokens": chunks, "total_tokens": 12 + chunks}
+
+
+def short_stream_body() -> bytes:
+    """The stream of ``SHORT_STREAM_CHUNKS`` chunks that many concurrent streams read."""
+    return stream_body(SHORT_STREAM_CHUNKS)
 
 
 def embed_body() -> bytes:
@@ -98,7 +111,12 @@ def embed_body() -> bytes:
     ).encode()
 
 
-FILES = {"chat.json": chat_body, "stream.sse": stream_body, "embed.json": embed_body}
+FILES = {
+    "chat.json": chat_body,
+    "stream.sse": stream_body,
+    "stream200.sse": short_stream_body,
+    "embed.json": embed_body,
+}
 
 
 def write(directory: Path) -> None:

@@ -3,8 +3,8 @@
     python benches/measure.py FAMILY CLIENT
 
 Families: ``import``, ``footprint``, ``sync``, ``threads``, ``async100``, ``async500``,
-``stream_sync``, ``stream_async``, ``embed``. A family the client cannot do prints
-``{"n/a": "<reason>"}``.
+``stream_sync``, ``stream_async``, ``streams1000``, ``embed``, ``first_sync``,
+``first_async``. A family the client cannot do prints ``{"n/a": "<reason>"}``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Any, Callable
 
 import m_async
 import m_embed
+import m_first
 import m_footprint
 import m_import
 import m_stream
+import m_streams
 import m_sync
 import m_threads
 from clients import NotAvailable
@@ -31,7 +33,10 @@ FAMILIES: dict[str, Callable[[str], dict[str, Any]]] = {
     "async500": lambda client: m_async.run(client, 500),
     "stream_sync": lambda client: m_stream.run(client, asynchronous=False),
     "stream_async": lambda client: m_stream.run(client, asynchronous=True),
+    "streams1000": m_streams.run,
     "embed": m_embed.run,
+    "first_sync": lambda client: m_first.run(client, asynchronous=False),
+    "first_async": lambda client: m_first.run(client, asynchronous=True),
 }
 
 

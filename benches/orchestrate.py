@@ -3,8 +3,9 @@ write ``latest.json`` and ``latest.md`` into the directory given as the only arg
 
 Started by ``run.sh`` (which provides the venvs and the running nginx) with
 ``BENCH_PORT``, ``BENCH_SERVER_DIR``, ``BENCH_VENVS`` and optionally ``BENCH_QUICK``,
-``BENCH_REPEATS``, ``BENCH_CLIENTS``. Each measurement is a fresh process of the client's
-venv (``measure.py FAMILY CLIENT``); one that fails is recorded as an error, not retried.
+``BENCH_REPEATS``, ``BENCH_CLIENTS``, ``BENCH_FAMILIES`` (a subset of the families). Each
+measurement is a fresh process of the client's venv (``measure.py FAMILY CLIENT``); one that
+fails is recorded as an error, not retried.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ FAMILIES = [
     "async500",
     "stream_sync",
     "stream_async",
+    "streams1000",
     "embed",
+    "first_sync",
+    "first_async",
 ]
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 
@@ -104,6 +108,7 @@ def main() -> None:
     out_dir = Path(sys.argv[1])
     clients = os.environ.get("BENCH_CLIENTS", "").split() or list(CLIENTS)
     repeats = int(os.environ.get("BENCH_REPEATS", "1" if QUICK else "3"))
+    families = os.environ.get("BENCH_FAMILIES", "").split() or FAMILIES
     started = time.time()
     doc: dict[str, Any] = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -129,7 +134,7 @@ def main() -> None:
     for repeat in range(repeats):
         order = clients[repeat % len(clients) :] + clients[: repeat % len(clients)]
         doc["load_average"][f"repeat {repeat + 1}"] = os.getloadavg()
-        for family in FAMILIES:
+        for family in families:
             for client in order:
                 t = time.perf_counter()
                 metrics = _measure(client, family)

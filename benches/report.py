@@ -35,7 +35,12 @@ ROWS = [
     ("stream_sync_first_ms", "sync stream, first chunk, ms", "stream_sync"),
     ("stream_async_chunks_s", "async stream, chunks/s", "stream_async"),
     ("stream_async_first_ms", "async stream, first chunk, ms", "stream_async"),
+    ("streams1000_chunks_s", "1,000 async streams x 200 chunks, chunks/s", "streams1000"),
+    ("streams1000_peak_rss_mb", "peak RSS, 1,000 async streams, MB", "streams1000"),
     ("embed_calls_s", "embeddings calls/s (16 x 1536)", "embed"),
+    ("first_sync_ms", "first sync call of a fresh process, ms", "first_sync"),
+    ("first_async_ms", "first async call of a fresh process, ms", "first_async"),
+    ("first_thread_ms", "first sync call on a new thread, ms", "first_sync"),
     ("threads_calls_s", "8 threads x 250 sync calls, calls/s", "threads"),
 ]
 
@@ -104,9 +109,22 @@ TARGETS: list[tuple[str, Check]] = [
     ("async calls/s, 500 in flight ≥ 2x raw aiohttp", _vs("async500_calls_s", "aiohttp", 2, "≥")),
     ("sync stream chunks/s ≥ 1x raw httpx", _vs("stream_sync_chunks_s", "httpx", 1, "≥")),
     ("async stream chunks/s ≥ 1x raw aiohttp", _vs("stream_async_chunks_s", "aiohttp", 1, "≥")),
+    (
+        "1,000 async streams chunks/s ≥ 1.5x raw aiohttp",
+        _vs("streams1000_chunks_s", "aiohttp", 1.5, "≥"),
+    ),
+    (
+        "peak RSS, 1,000 async streams ≤ 1.2x raw aiohttp",
+        _vs("streams1000_peak_rss_mb", "aiohttp", 1.2, "≤"),
+    ),
     ("sync stream first chunk ≤ 2 ms", _vs("stream_sync_first_ms", None, 2, "≤")),
     ("async stream first chunk ≤ 2 ms", _vs("stream_async_first_ms", None, 2, "≤")),
     ("embeddings calls/s ≥ 1.5x raw httpx", _vs("embed_calls_s", "httpx", 1.5, "≥")),
+    ("first sync call ≤ 10 ms", _vs("first_sync_ms", None, 10, "≤")),
+    ("first sync call ≤ 2x raw httpx", _vs("first_sync_ms", "httpx", 2, "≤")),
+    ("first async call ≤ 10 ms", _vs("first_async_ms", None, 10, "≤")),
+    ("first async call ≤ 2x raw httpx", _vs("first_async_ms", "httpx", 2, "≤")),
+    ("first sync call on a new thread ≤ 2 ms", _vs("first_thread_ms", None, 2, "≤")),
     ("8 threads sync calls/s ≥ 4x the openai SDK", _vs("threads_calls_s", "openai", 4, "≥")),
 ]
 

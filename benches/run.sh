@@ -3,6 +3,7 @@
 #   bash benches/run.sh                  # full run (3 repeats), writes benches/results/latest.{json,md}
 #   BENCH_QUICK=1 bash benches/run.sh    # small counts, 1 repeat: a smoke run of the harness
 # Optional: BENCH_REPEATS=N, BENCH_CLIENTS="edgequake_litellm httpx" (a subset),
+#           BENCH_FAMILIES="sync stream_sync" (a subset of orchestrate.py's FAMILIES),
 #           BENCH_CACHE=DIR (venvs and the wheel; default ~/.cache/edgequake-litellm/bench-venvs),
 #           BENCH_OUT=DIR (where latest.{json,md} go; default benches/results).
 #
@@ -59,8 +60,9 @@ if ! ls "$wheel_dir"/*.whl >/dev/null 2>&1; then
   rm -rf "$wheel_dir" && mv "$wheel_dir.tmp" "$wheel_dir"
 fi
 venv edgequake_litellm "$(ls "$wheel_dir"/*.whl)"
-for name in "${!SPEC[@]}"; do
-  venv "$name" ${SPEC[$name]}
+# Only the clients this run measures (BENCH_CLIENTS, default all).
+for name in ${BENCH_CLIENTS:-${!SPEC[@]}}; do
+  if [ -n "${SPEC[$name]:-}" ]; then venv "$name" ${SPEC[$name]}; fi
 done
 
 work=$(mktemp -d)

@@ -23,7 +23,12 @@ from pathlib import Path
 
 import canned
 
-PREFIXES = {"chat": "chat.json", "stream": "stream.sse", "embed": "embed.json"}
+PREFIXES = {
+    "chat": "chat.json",
+    "stream": "stream.sse",
+    "stream200": "stream200.sse",
+    "embed": "embed.json",
+}
 ENDPOINTS = {
     "chat": "/chat/v1/chat/completions",
     "stream": "/stream/v1/chat/completions",

@@ -15,6 +15,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use tokio::time::Instant;
 
 use crate::error::{Error, Kind};
+use crate::trust;
 
 /// The longest server-requested wait we honour between attempts.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -35,7 +36,7 @@ pub enum Verify {
 /// credential header (`Authorization`, `x-api-key`, `x-goog-api-key`, ...)
 /// ever reaches a host the caller did not name. Proxies come from
 /// `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`; the trust store is read
-/// once, here.
+/// once per process ([`trust`]) and shared by every client.
 pub fn client(verify: &Verify, idle: Duration) -> Result<reqwest::Client, Error> {
     let same_origin = reqwest::redirect::Policy::custom(|attempt| {
         let prev = attempt.previous().last();
@@ -57,27 +58,14 @@ pub fn client(verify: &Verify, idle: Duration) -> Result<reqwest::Client, Error>
         .pool_max_idle_per_host(1024)
         .tcp_nodelay(true)
         .redirect(same_origin);
-    match verify {
-        Verify::Flag(true) => {}
-        Verify::Flag(false) => builder = builder.danger_accept_invalid_certs(true),
-        Verify::CaFile(path) => {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::new(
-                    Kind::BadRequest,
-                    format!("ssl_verify: cannot read {path:?}: {e}"),
-                )
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::new(
-                    Kind::BadRequest,
-                    format!("ssl_verify: {path:?} is not a PEM bundle: {e}"),
-                )
-            })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-    }
+    builder = match verify {
+        Verify::Flag(true) => builder.use_preconfigured_tls(trust::config(None)?),
+        Verify::CaFile(path) => builder.use_preconfigured_tls(trust::config(Some(path))?),
+        // Nothing is verified, so no trust store is read.
+        Verify::Flag(false) => builder
+            .tls_built_in_root_certs(false)
+            .danger_accept_invalid_certs(true),
+    };
     builder
         .build()
         .map_err(|e| Error::new(Kind::Api, format!("cannot build the HTTP client: {e}")))

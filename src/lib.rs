@@ -3,6 +3,7 @@
 //! Python owns the litellm-shaped surface; this module owns HTTP, retries,
 //! SSE decoding and provider translation. See `DESIGN.md` in the team docs.
 
+pub mod asyncio;
 mod bindings;
 pub mod error;
 pub mod http;
@@ -13,6 +14,7 @@ pub mod runtime;
 pub mod shutdown;
 pub mod sse;
 pub mod tokenizer;
+pub mod trust;
 pub mod version;
 
 use pyo3::prelude::*;

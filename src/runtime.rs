@@ -16,19 +16,17 @@
 //! forked child inherits the parent's memory but none of its threads or
 //! sockets). Sync waits release the GIL and wake every [`TICK`] to run Python's
 //! signal handlers, so Ctrl-C raises `KeyboardInterrupt` and drops the request.
-//! Async calls are asyncio awaitables through `pyo3-async-runtimes`, spawned on
-//! the process-wide runtime; cancelling the asyncio task drops the Rust future.
+//! Async calls are asyncio awaitables ([`crate::asyncio`]), spawned on the
+//! process-wide runtime; cancelling the asyncio task drops the Rust future.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as AsyncRuntime};
-use pyo3_async_runtimes::TaskLocals;
 
+use crate::asyncio;
 use crate::error::{Error, Kind};
 use crate::http::{self, Verify};
 use crate::shutdown;
@@ -62,19 +60,23 @@ const IDLE: Duration = Duration::from_secs(90);
 /// until then; staying under the common 5 s server keep-alive avoids reusing one.
 const THREAD_IDLE: Duration = Duration::from_secs(4);
 
-/// A job that hands an async result to Python (it takes the GIL).
-type Delivery = Box<dyn FnOnce() + Send>;
-
 /// The process-wide runtime, its clients, and the one thread that delivers
-/// async results into Python. One thread, because each delivery takes the GIL:
-/// more threads only queue for it (measured: 500 calls in flight went from
-/// 6.8k to 14k calls/s and 73 to 66 MB peak RSS against tokio's blocking pool,
-/// which stays free for DNS lookups).
+/// async results into Python ([`asyncio::deliver`]). One thread, because each
+/// delivery takes the GIL: more threads only queue for it (measured: 500 calls
+/// in flight went from 6.8k to 14k calls/s and 73 to 66 MB peak RSS against
+/// tokio's blocking pool, which stays free for DNS lookups).
 pub struct Core {
     pid: u32,
     pub runtime: tokio::runtime::Runtime,
     clients: Clients,
-    deliver: Mutex<std::sync::mpsc::Sender<Delivery>>,
+    deliver: std::sync::mpsc::Sender<asyncio::Done>,
+}
+
+impl Core {
+    /// Where a finished async task queues its result for the delivery thread.
+    pub fn delivery(&self) -> std::sync::mpsc::Sender<asyncio::Done> {
+        self.deliver.clone()
+    }
 }
 
 /// A Python thread's own runtime and clients, for its sync calls.
@@ -150,20 +152,16 @@ pub fn core() -> Result<Arc<Core>, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::new(Kind::Api, format!("cannot start the tokio runtime: {e}")))?;
-    let (deliver, jobs) = std::sync::mpsc::channel::<Delivery>();
+    let (deliver, done) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("elc-deliver".into())
-        .spawn(move || {
-            for job in jobs {
-                job();
-            }
-        })
+        .spawn(move || asyncio::deliver(done))
         .map_err(|e| Error::new(Kind::Api, format!("cannot start a thread: {e}")))?;
     let core = Arc::new(Core {
         pid,
         runtime,
         clients: Clients::default(),
-        deliver: Mutex::new(deliver),
+        deliver,
     });
     *slot = Some(Arc::clone(&core));
     Ok(core)
@@ -215,18 +213,6 @@ async fn settle() {
     tokio::task::yield_now().await;
 }
 
-/// Turn `fut` into an asyncio awaitable running on the core's runtime.
-pub fn awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = Result<T, Error>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    core()?;
-    pyo3_async_runtimes::generic::future_into_py::<Elc, _, T>(py, async move {
-        fut.await.map_err(PyErr::from)
-    })
-}
-
 /// Run `fut` on the process-wide runtime (for work that outlives the call,
 /// like a stream's connection) and wait for it from wherever this is awaited;
 /// dropping the returned future aborts the task.
@@ -255,81 +241,4 @@ where
     F::Output: Send + 'static,
 {
     Ok(core()?.runtime.spawn(fut))
-}
-
-/// `pyo3-async-runtimes`' view of our runtime: spawns on the fork-aware core.
-struct Elc;
-
-tokio::task_local! {
-    static TASK_LOCALS: TaskLocals;
-}
-
-/// A join error for a task that could not be spawned at all.
-pub struct SpawnFailed(Option<tokio::task::JoinError>);
-
-impl JoinError for SpawnFailed {
-    fn is_panic(&self) -> bool {
-        self.0.as_ref().is_some_and(|e| e.is_panic())
-    }
-    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
-        match self.0 {
-            Some(e) if e.is_panic() => e.into_panic(),
-            _ => Box::new("task was not run"),
-        }
-    }
-}
-
-impl AsyncRuntime for Elc {
-    type JoinError = SpawnFailed;
-    type JoinHandle = Pin<Box<dyn Future<Output = Result<(), SpawnFailed>> + Send>>;
-
-    fn spawn<F>(fut: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        match spawn(fut) {
-            Ok(handle) => Box::pin(async move { handle.await.map_err(|e| SpawnFailed(Some(e))) }),
-            Err(_) => Box::pin(async { Err(SpawnFailed(None)) }),
-        }
-    }
-
-    /// Runs `f`, which delivers a result into Python, on the delivery thread,
-    /// unless the interpreter is exiting (then `f` is dropped unrun: see
-    /// `shutdown`).
-    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        let (done, finished) = tokio::sync::oneshot::channel::<()>();
-        let job: Delivery = Box::new(move || {
-            if let Some(_entry) = shutdown::enter() {
-                // A panic must not take the delivery thread (and every later result) with it.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-            }
-            let _ = done.send(());
-        });
-        let queued = core().ok().is_some_and(|core| {
-            let sender = core.deliver.lock().unwrap_or_else(|p| p.into_inner());
-            sender.send(job).is_ok()
-        });
-        Box::pin(async move {
-            match queued {
-                true => finished.await.map_err(|_| SpawnFailed(None)),
-                false => Err(SpawnFailed(None)),
-            }
-        })
-    }
-}
-
-impl ContextExt for Elc {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        Box::pin(TASK_LOCALS.scope(locals, fut))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS.try_with(|l| l.clone()).ok()
-    }
 }

@@ -102,6 +102,29 @@ def test_cancelled_acompletion_closes_its_connection(srv: FakeOpenAI) -> None:
     assert srv.wait_for_disconnect(timeout=5)
 
 
+def test_async_results_reach_their_own_event_loops(srv: FakeOpenAI) -> None:
+    # Results are delivered in batches, grouped by event loop: two loops on two
+    # threads, each with calls in flight at once, each get exactly their replies.
+    async def calls(tag: str) -> list[str]:
+        replies = await asyncio.gather(
+            *(
+                litellm.acompletion(
+                    model="openai/gpt-4o",
+                    messages=[{"role": "user", "content": f"{tag} {i}"}],
+                    api_base=srv.url,
+                    api_key="k",
+                )
+                for i in range(40)
+            )
+        )
+        return [r.choices[0].message.content for r in replies]
+
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda tag: asyncio.run(calls(tag)), ["left", "right"]))
+    for tag, replies in zip(["left", "right"], got):
+        assert replies == [f"echo: {tag} {i}" for i in range(40)]
+
+
 def test_wait_for_expiry_closes_the_connection(srv: FakeOpenAI) -> None:
     srv.enqueue(Reply(delay=10))
 

@@ -53,6 +53,18 @@ def test_sync_stream_chunks_are_shaped_like_litellm(srv: FakeOpenAI) -> None:
     assert chunk0["choices"][0]["delta"]["content"] == chunk0.choices[0].delta.content
 
 
+def test_chunks_holds_every_yielded_chunk(srv: FakeOpenAI) -> None:
+    s = stream(srv, stream_options={"include_usage": True})
+    first, second = next(s), next(s)
+    # Asked for mid-stream: the chunks so far, equal to those yielded.
+    assert s.chunks == [first, second]
+    assert s.chunks[0]._hidden_params == {"custom_llm_provider": "openai"}
+    rest = list(s)
+    # From then on the yielded objects themselves are appended.
+    assert s.chunks[2:] == rest and all(a is b for a, b in zip(s.chunks[2:], rest))
+    assert s.chunks[-1].usage is not None
+
+
 def test_include_usage_gives_a_final_usage_chunk_with_one_empty_choice(srv: FakeOpenAI) -> None:
     chunks = list(stream(srv, stream_options={"include_usage": True}))
     last = chunks[-1]

@@ -3,6 +3,7 @@
 
 mod call;
 mod options;
+mod shape;
 mod stream;
 
 use pyo3::prelude::*;
@@ -11,10 +12,10 @@ use pyo3::types::PyBytes;
 use crate::error::{Error, Kind};
 use crate::multipart::Upload;
 use crate::providers::{self, Endpoint};
-use crate::runtime;
+use crate::{asyncio, runtime};
 use call::Call;
 use options::Options;
-pub use stream::Stream;
+pub use stream::{shape_chunks, Stream};
 
 /// Response JSON bytes, handed to Python as `bytes`.
 pub struct Body(Vec<u8>);
@@ -102,7 +103,7 @@ fn py_acall<'py>(
     files: Option<Vec<File>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (ep, c) = prepared(endpoint_name, provider, model, options, files)?;
-    runtime::awaitable(py, async move { c.json(ep, body).await.map(Body) })
+    asyncio::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Blocking open of a streamed call (`"chat"` or `"responses"`); returns
@@ -134,7 +135,7 @@ fn py_astream<'py>(
     options: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (ep, c) = prepared(endpoint_name, provider, model, options, None)?;
-    runtime::awaitable(py, async move {
+    asyncio::awaitable(py, async move {
         let (rx, task) = c.stream(ep, body).await?;
         Ok(Stream::new(rx, task))
     })
@@ -147,6 +148,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(py_acall, m)?)?;
     m.add_function(wrap_pyfunction!(py_stream, m)?)?;
     m.add_function(wrap_pyfunction!(py_astream, m)?)?;
+    m.add_function(wrap_pyfunction!(shape_chunks, m)?)?;
     m.add_class::<Stream>()?;
     Ok(())
 }

@@ -10,8 +10,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use tokio::sync::{mpsc, Mutex};
 
+use super::shape::Shaper;
 use crate::error::{Error, Kind};
-use crate::runtime;
+use crate::{asyncio, runtime};
 
 /// What the reading task hands to the consumer.
 pub enum Item {
@@ -36,19 +37,40 @@ impl<'py> IntoPyObject<'py> for Batch {
     }
 }
 
+/// The consumer's end: the reading task's channel and the chunk shaping.
+struct Reader {
+    rx: mpsc::Receiver<Item>,
+    shaper: Option<Shaper>,
+}
+
 struct Shared {
-    rx: Mutex<mpsc::Receiver<Item>>,
+    reader: Mutex<Reader>,
     /// `Done` or `Failed` was handed out: later reads return `None`.
     ended: AtomicBool,
 }
 
 impl Shared {
-    /// The next batch, `None` at the end, or the stream's error.
+    /// The next batch (shaped, when [`Stream::shape`] was called; never
+    /// empty), `None` at the end, or the stream's error.
     async fn next(&self) -> Result<Option<Batch>, Error> {
         if self.ended.load(Ordering::Acquire) {
             return Ok(None);
         }
-        let item = self.rx.lock().await.recv().await;
+        let mut reader = self.reader.lock().await;
+        let item = loop {
+            let item = reader.rx.recv().await;
+            match (item, reader.shaper.as_mut()) {
+                (Some(Item::Chunks(c)), Some(shaper)) => {
+                    let shaped: Vec<Vec<u8>> =
+                        c.into_iter().filter_map(|c| shaper.shape(c)).collect();
+                    if !shaped.is_empty() {
+                        break Some(Item::Chunks(shaped));
+                    }
+                }
+                (item, _) => break item,
+            }
+        };
+        drop(reader);
         match item {
             Some(Item::Chunks(c)) => Ok(Some(Batch(c))),
             Some(Item::Done) => {
@@ -71,6 +93,15 @@ impl Shared {
     }
 }
 
+/// `shape_chunks(model, include_usage, chunks)`: the chunks of one whole
+/// stream shaped as [`Stream::shape`] shapes a native stream's (for streams
+/// made in Python, such as `mock_response`'s).
+#[pyfunction]
+pub fn shape_chunks(model: String, include_usage: bool, chunks: Vec<Vec<u8>>) -> Batch {
+    let mut shaper = Shaper::new(model, include_usage);
+    Batch(chunks.into_iter().filter_map(|c| shaper.shape(c)).collect())
+}
+
 /// A streamed chat response. Python's `CustomStreamWrapper` drives it.
 #[pyclass(module = "edgequake_litellm._elc_core", frozen)]
 pub struct Stream {
@@ -82,7 +113,7 @@ impl Stream {
     pub fn new(rx: mpsc::Receiver<Item>, task: tokio::task::AbortHandle) -> Self {
         Stream {
             shared: Arc::new(Shared {
-                rx: Mutex::new(rx),
+                reader: Mutex::new(Reader { rx, shaper: None }),
                 ended: AtomicBool::new(false),
             }),
             task,
@@ -102,7 +133,20 @@ impl Stream {
     /// Awaitable form of `next_batch`.
     fn anext_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let shared = Arc::clone(&self.shared);
-        runtime::awaitable(py, async move { shared.next().await })
+        asyncio::awaitable(py, async move { shared.next().await })
+    }
+
+    /// From now on, shape chunks as litellm's `CustomStreamWrapper` does
+    /// (see `shape.rs`) for `model` (no provider prefix) and the caller's
+    /// `stream_options["include_usage"]`. Raises `RuntimeError` while a read
+    /// is in progress.
+    fn shape(&self, model: String, include_usage: bool) -> PyResult<()> {
+        let mut reader =
+            self.shared.reader.try_lock().map_err(|_| {
+                pyo3::exceptions::PyRuntimeError::new_err("the stream is being read")
+            })?;
+        reader.shaper = Some(Shaper::new(model, include_usage));
+        Ok(())
     }
 
     /// Stop reading and close the connection. Idempotent.

@@ -69,25 +69,8 @@ def _from_entry(call_type: str, entry: dict[str, Any], key: str) -> Any:
     return resp
 
 
-class _Replay:
-    """A native-stream stand-in that hands over a cached response's chunks once."""
-
-    def __init__(self, chunks: list[bytes]) -> None:
-        self._chunks: Optional[list[bytes]] = chunks
-
-    def next_batch(self) -> Optional[list[bytes]]:
-        chunks, self._chunks = self._chunks, None
-        return chunks
-
-    async def anext_batch(self) -> Optional[list[bytes]]:
-        return self.next_batch()
-
-    def close(self) -> None:
-        self._chunks = None
-
-
 def _replay(entry: dict[str, Any], kwargs: dict[str, Any], key: str) -> Any:
-    from ..streaming import CustomStreamWrapper
+    from ..streaming import CustomStreamWrapper, ReplayedStream
 
     resp = entry["response"]
     head = {k: resp.get(k) for k in ("id", "created", "model", "system_fingerprint")}
@@ -105,7 +88,7 @@ def _replay(entry: dict[str, Any], kwargs: dict[str, Any], key: str) -> Any:
     if resp.get("usage"):
         chunks.append(json.dumps({**head, "choices": [], "usage": resp["usage"]}).encode())
     stream = CustomStreamWrapper(
-        _Replay(chunks),  # type: ignore[arg-type]
+        ReplayedStream(chunks),  # type: ignore[arg-type]
         str(resp.get("model") or kwargs.get("model")),
         str(entry.get("custom_llm_provider") or ""),
         kwargs.get("stream_options"),

@@ -20,10 +20,9 @@
 from __future__ import annotations
 
 import json
-from collections import deque
 from typing import Any, Optional, Union
 
-from ..streaming import CustomStreamWrapper
+from ..streaming import CustomStreamWrapper, ReplayedStream
 from ..types.utils import (
     ChatCompletionMessageToolCall,
     Choices,
@@ -77,24 +76,6 @@ def _is_openai_api_error(err: BaseException) -> bool:
     return openai is not None and isinstance(err, openai.APIError)
 
 
-class _MockStream:
-    """Chunk JSON batches as the native stream hands them over (for ``CustomStreamWrapper``)."""
-
-    def __init__(self, chunks: list[bytes]) -> None:
-        self._chunks = deque(chunks)
-
-    def next_batch(self) -> Optional[list[bytes]]:
-        if not self._chunks:
-            return None
-        return [self._chunks.popleft()]
-
-    async def anext_batch(self) -> Optional[list[bytes]]:
-        return self.next_batch()
-
-    def close(self) -> None:
-        self._chunks.clear()
-
-
 def _stream(text: str, model: str, n: Optional[int], provider: str) -> CustomStreamWrapper:
     head = {"id": "chatcmpl-mock", "object": "chat.completion.chunk", "model": model}
     indexes = range(n or 1)
@@ -112,7 +93,7 @@ def _stream(text: str, model: str, n: Optional[int], provider: str) -> CustomStr
     ]
     last = {"index": 0, "delta": {}, "finish_reason": "stop"}
     chunks.append(json.dumps({**head, "choices": [{**last, "index": i} for i in indexes]}).encode())
-    return CustomStreamWrapper(_MockStream(chunks), model, provider)  # type: ignore[arg-type]
+    return CustomStreamWrapper(ReplayedStream(chunks), model, provider)  # type: ignore[arg-type]
 
 
 def mock_completion(
