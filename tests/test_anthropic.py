@@ -329,7 +329,7 @@ def test_sync_stream_text_and_rebuild(anth: FakeAnthropic) -> None:
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == "echo: hello there world"
     assert chunks[-1].choices[0].finish_reason == "stop"
     assert {c.id for c in chunks} == {"msg_fake_1"}
-    assert all(c.usage is None for c in chunks)
+    assert all(getattr(c, "usage", None) is None for c in chunks)
     built = litellm.stream_chunk_builder(chunks, messages=MSGS)
     assert built is not None and built.choices[0].message.content == "echo: hello there world"
 

@@ -284,7 +284,7 @@ def test_sync_stream_text_and_usage_chunk(gem: FakeGemini) -> None:
     last = chunks[-1]
     assert last.usage is not None and last.usage.total_tokens == 3 + 4
     assert len(last.choices) == 1 and last.choices[0].delta.content is None
-    assert all(c.usage is None for c in chunks[:-1])
+    assert all(getattr(c, "usage", None) is None for c in chunks[:-1])
 
 
 def test_async_stream_with_thoughts(gem: FakeGemini) -> None:
@@ -305,7 +305,7 @@ def test_async_stream_with_thoughts(gem: FakeGemini) -> None:
     }
     assert chunks[0].choices[0].delta.reasoning_content == THOUGHT
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == "echo: hello there world"
-    assert all(c.usage is None for c in chunks)
+    assert all(getattr(c, "usage", None) is None for c in chunks)
 
 
 def test_blocked_prompt_and_safety_stop_give_content_filter(gem: FakeGemini) -> None:

@@ -234,3 +234,61 @@ def test_acompletion_with_retries_gives_up_after_its_attempts(srv: FakeOpenAI) -
             )
         )
     assert len(srv.requests) == 2
+
+
+def test_trim_messages_fits_the_budget_newest_first() -> None:
+    history = [{"role": "system", "content": "be terse"}] + [
+        {"role": "user", "content": f"turn {i} " + "word " * 200} for i in range(5)
+    ]
+    before = [dict(m) for m in history]
+    out = litellm.utils.trim_messages(history, model="gpt-4o", max_tokens=300)
+    assert isinstance(out, list)
+    assert history == before  # the input is not modified
+    assert litellm.token_counter(model="gpt-4o", messages=out) <= 300
+    assert out[0] == {"role": "system", "content": "be terse"}
+    assert out[-1] == history[-1]  # the newest turn is kept whole
+    assert ".." in out[1]["content"]  # the one before it is cut in the middle
+    trimmed, left = litellm.trim_messages(
+        history, model="gpt-4o", max_tokens=300, return_response_tokens=True
+    )
+    assert trimmed == out and 0 <= left < 300
+
+
+def test_trim_messages_window_tool_tail_and_unknown_model() -> None:
+    short = [{"role": "user", "content": "hi"}]
+    assert litellm.trim_messages(short, model="gpt-4o") == short  # under 75% of the window
+    assert litellm.trim_messages(short * 3, model="no-such-model") == short * 3
+    tool = {"role": "tool", "tool_call_id": "c1", "content": "x " * 400}
+    out = litellm.trim_messages([*short, tool], model="gpt-4o", max_tokens=50)
+    assert isinstance(out, list) and out[-1] == tool  # trailing tool results kept as they are
+
+
+def test_text_completion_sends_the_prompt_as_one_user_turn(srv: FakeOpenAI) -> None:
+    kw = {"api_base": srv.url, "api_key": "k"}
+    r = litellm.text_completion("openai/gpt-4o", "say hi", **kw)
+    assert isinstance(r, litellm.TextCompletionResponse)
+    assert r.object == "text_completion" and r.choices[0].text == "echo: say hi"
+    assert r.usage is not None and r.usage.total_tokens > 0
+    assert srv.requests[-1].json["messages"] == [{"role": "user", "content": "say hi"}]
+    joined = litellm.text_completion("openai/gpt-4o", ["a", "b"], **kw)
+    assert joined.choices[0].text == "echo: a\nb"  # type: ignore[union-attr]
+    with pytest.raises(litellm.BadRequestError):
+        litellm.text_completion("openai/gpt-4o", 42, **kw)
+    assert len(srv.requests) == 2
+
+
+def test_text_completion_streams_sync_and_async(srv: FakeOpenAI) -> None:
+    import asyncio
+
+    kw = {"api_base": srv.url, "api_key": "k"}
+    chunks = list(litellm.text_completion("openai/gpt-4o", "one two", stream=True, **kw))
+    assert all(isinstance(c, litellm.TextCompletionResponse) for c in chunks)
+    assert "".join(c.choices[0].text or "" for c in chunks) == "echo: one two"
+
+    async def collect() -> str:
+        s = await litellm.atext_completion("openai/gpt-4o", "x y", stream=True, **kw)
+        return "".join([c.choices[0].text or "" async for c in s])  # type: ignore[union-attr]
+
+    assert asyncio.run(collect()) == "echo: x y"
+    r = asyncio.run(litellm.atext_completion("openai/gpt-4o", "z", **kw))
+    assert r.choices[0].text == "echo: z"  # type: ignore[union-attr]

@@ -174,8 +174,11 @@ _LAZY = {
             "completion",
             "completion_with_retries",
             "embedding",
+            "TextCompletionStreamWrapper",
+            "atext_completion",
             "moderation",
             "speech",
+            "text_completion",
             "transcription",
         ),
         ".main",
@@ -185,6 +188,7 @@ _LAZY = {
     **dict.fromkeys(("arerank", "rerank"), ".rerank_api.main"),
     "RerankResponse": ".types.rerank",
     "HttpxBinaryResponseContent": ".types.llms.openai",
+    "trim_messages": ".litellm_core_utils.trim_messages",
     "CustomStreamWrapper": ".streaming",
     # ``responses`` is also a subpackage: the function wins once looked up here.
     **dict.fromkeys(
@@ -215,6 +219,8 @@ _LAZY = {
             "ModelResponseBase",
             "ModelResponseStream",
             "StreamingChoices",
+            "TextChoices",
+            "TextCompletionResponse",
             "TranscriptionResponse",
             "Usage",
         ),

@@ -16,7 +16,14 @@ from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
 from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
-from .types.utils import EmbeddingResponse, ModelResponse, TranscriptionResponse
+from .types.utils import (
+    Choices,
+    EmbeddingResponse,
+    ModelResponse,
+    TextChoices,
+    TextCompletionResponse,
+    TranscriptionResponse,
+)
 
 __all__ = [
     "acompletion",
@@ -24,12 +31,14 @@ __all__ = [
     "aembedding",
     "amoderation",
     "aspeech",
+    "atext_completion",
     "atranscription",
     "completion",
     "completion_with_retries",
     "embedding",
     "moderation",
     "speech",
+    "text_completion",
     "transcription",
 ]
 
@@ -489,3 +498,91 @@ async def aspeech(
     call = _speech_call(model, input, voice, kwargs)
     raw = await _endpoints.asend("speech", call)
     return _speech_response(raw, call, started, kwargs)
+
+
+def _prompt_messages(prompt: Any, model: str) -> list[dict[str, Any]]:
+    """litellm's rule for a chat model: the prompt (a string, or a list of strings joined
+    by newlines) is one user turn."""
+    if isinstance(prompt, list) and all(isinstance(p, str) for p in prompt):
+        prompt = "\n".join(prompt)
+    if not isinstance(prompt, str):
+        raise _request.bad_request(
+            f"prompt must be a string or a list of strings, got {type(prompt).__name__}", model
+        )
+    return [{"role": "user", "content": prompt}]
+
+
+def _as_text(response: Any) -> TextCompletionResponse:
+    """A chat ``ModelResponse`` or stream chunk as a ``TextCompletionResponse``: each choice's
+    message (or delta) content becomes its ``text``."""
+    out = TextCompletionResponse(
+        id=response.id,
+        created=response.created,
+        model=response.model,
+        system_fingerprint=response.system_fingerprint,
+        choices=[
+            TextChoices(
+                index=c.index,
+                text=(c.message if isinstance(c, Choices) else c.delta).content or "",
+                finish_reason=c.finish_reason,
+                logprobs=c.logprobs,
+            )
+            for c in response.choices
+        ],
+        usage=getattr(response, "usage", None),
+    )
+    out._hidden_params = dict(response._hidden_params)
+    return out
+
+
+class TextCompletionStreamWrapper:
+    """Iterator (sync and async) of ``TextCompletionResponse`` chunks over a chat stream,
+    as litellm's: each chunk's ``choices[0].text`` is the new text. Closing it closes
+    the connection."""
+
+    def __init__(self, stream: CustomStreamWrapper) -> None:
+        self.completion_stream = stream
+
+    def __iter__(self) -> TextCompletionStreamWrapper:
+        return self
+
+    def __next__(self) -> TextCompletionResponse:
+        return _as_text(next(self.completion_stream))
+
+    def __aiter__(self) -> TextCompletionStreamWrapper:
+        return self
+
+    async def __anext__(self) -> TextCompletionResponse:
+        return _as_text(await self.completion_stream.__anext__())
+
+    def close(self) -> None:
+        """Close the underlying stream's connection."""
+        self.completion_stream.close()
+
+
+def text_completion(
+    model: str, prompt: Any = None, *, stream: Optional[bool] = None, **kwargs: Any
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
+    """litellm's ``text_completion``: the prompt sent to the provider's chat endpoint as one
+    user turn (litellm's path for chat models), answered as a ``TextCompletionResponse``
+    (``choices[i].text``), or with ``stream=True`` a ``TextCompletionStreamWrapper``.
+
+    Same call options and exceptions as ``completion``. Not supported: OpenAI's legacy
+    ``/completions`` endpoint for instruct models (``gpt-3.5-turbo-instruct``), token-id
+    prompts, ``echo`` and ``best_of``.
+    """
+    messages = _prompt_messages(prompt, model)
+    if stream:
+        return TextCompletionStreamWrapper(completion(model, messages, stream=True, **kwargs))
+    return _as_text(completion(model, messages, **kwargs))
+
+
+async def atext_completion(
+    model: str, prompt: Any = None, *, stream: Optional[bool] = None, **kwargs: Any
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
+    """Async ``text_completion``: same arguments, returns and exceptions."""
+    messages = _prompt_messages(prompt, model)
+    if stream:
+        wrapper = await acompletion(model, messages, stream=True, **kwargs)
+        return TextCompletionStreamWrapper(wrapper)
+    return _as_text(await acompletion(model, messages, **kwargs))

@@ -22,6 +22,7 @@ from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
 from .litellm_core_utils.token_counter import decode, encode, token_counter
+from .litellm_core_utils.trim_messages import trim_messages
 
 if TYPE_CHECKING:
     from .types.utils import ModelResponse, ModelResponseStream
@@ -50,6 +51,7 @@ __all__ = [
     "supports_vision",
     "supports_web_search",
     "token_counter",
+    "trim_messages",
     "validate_environment",
 ]
 
@@ -461,7 +463,7 @@ def stream_chunk_builder(
     tools: dict[int, dict[int, dict[str, Any]]] = {}
     usage: Optional[Usage] = None
     for chunk in chunks:
-        if chunk.usage is not None:
+        if getattr(chunk, "usage", None) is not None:
             usage = chunk.usage
         for c in chunk.choices:
             i = c.index

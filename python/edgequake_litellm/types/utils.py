@@ -42,6 +42,8 @@ __all__ = [
     "ModelResponseStream",
     "PromptTokensDetailsWrapper",
     "StreamingChoices",
+    "TextChoices",
+    "TextCompletionResponse",
     "TranscriptionResponse",
     "Usage",
 ]
@@ -235,11 +237,27 @@ class ModelResponse(ModelResponseBase):
 
 
 class ModelResponseStream(ModelResponseBase):
-    """One streamed chunk (``object == "chat.completion.chunk"``)."""
+    """One streamed chunk (``object == "chat.completion.chunk"``).
+
+    ``usage`` is an extra field, as in litellm: present (a ``Usage``) only on the chunk
+    that carries it, absent otherwise (``getattr(chunk, "usage", None)``).
+    """
 
     object: str = "chat.completion.chunk"
     choices: list[StreamingChoices] = Field(default_factory=lambda: [StreamingChoices()])
-    usage: Optional[Usage] = None
+    if TYPE_CHECKING:
+        usage: Optional[Usage]
+
+    @model_validator(mode="after")
+    def _usage_object(self) -> ModelResponseStream:
+        extra = self.__pydantic_extra__
+        if extra is not None and "usage" in extra:
+            u = extra["usage"]
+            if u is None:
+                del extra["usage"]
+            else:
+                extra["usage"] = Usage.model_validate(u)
+        return self
 
 
 class Embedding(OpenAIObject):
@@ -291,3 +309,28 @@ class TranscriptionResponse(OpenAIObject):
     usage: Optional[Any] = None
     _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
     _response_ms: Optional[float] = PrivateAttr(default=None)
+
+
+class TextChoices(OpenAIObject):
+    """One choice of a ``TextCompletionResponse``: the generated ``text``."""
+
+    finish_reason: Optional[str] = None
+    index: int = 0
+    logprobs: Optional[Any] = None
+    text: Optional[str] = None
+
+
+class TextCompletionResponse(OpenAIObject):
+    """The result of ``text_completion`` (``object == "text_completion"``), as litellm's.
+
+    Streamed, each chunk is one of these too, with the new text in ``choices[0].text``.
+    """
+
+    id: str = Field(default_factory=_generate_id)
+    object: str = "text_completion"
+    created: int = Field(default_factory=_now)
+    model: Optional[str] = None
+    system_fingerprint: Optional[str] = None
+    choices: list[TextChoices] = Field(default_factory=lambda: [TextChoices()])
+    usage: Optional[Usage] = None
+    _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
