@@ -75,6 +75,7 @@ pub fn client(verify: &Verify, idle: Duration) -> Result<reqwest::Client, Error>
 /// A request ready to send: built by a provider adapter.
 #[derive(Debug, Clone)]
 pub struct HttpRequest {
+    pub method: reqwest::Method,
     pub url: String,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -83,9 +84,29 @@ pub struct HttpRequest {
 impl HttpRequest {
     /// A JSON POST to `url`.
     pub fn post_json(url: String, body: Bytes) -> Self {
+        Self::post(url, body, HeaderValue::from_static("application/json"))
+    }
+
+    /// A POST to `url` of `body` with the given `Content-Type`.
+    pub fn post(url: String, body: Bytes, content_type: HeaderValue) -> Self {
         let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        HttpRequest { url, headers, body }
+        headers.insert(CONTENT_TYPE, content_type);
+        HttpRequest {
+            method: reqwest::Method::POST,
+            url,
+            headers,
+            body,
+        }
+    }
+
+    /// A bodiless request (`GET`, `DELETE`) to `url`.
+    pub fn bodiless(method: reqwest::Method, url: String) -> Self {
+        HttpRequest {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+        }
     }
 
     /// Add a header whose value is a secret: hidden from `Debug` output.
@@ -180,7 +201,7 @@ async fn attempt(
     });
     let started = std::time::Instant::now();
     let sent = client
-        .post(&req.url)
+        .request(req.method.clone(), &req.url)
         .headers(req.headers.clone())
         .body(req.body.clone())
         .send();

@@ -7,6 +7,7 @@ pub mod asyncio;
 mod bindings;
 pub mod error;
 pub mod http;
+pub mod multipart;
 pub mod ndjson;
 pub mod providers;
 pub mod runtime;

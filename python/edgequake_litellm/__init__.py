@@ -43,15 +43,38 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         UnsupportedParamsError,
     )
+    from .images.main import aimage_generation, image_generation
     from .litellm_core_utils.get_model_cost_map import ModelCostMap, get_model_cost_map
     from .litellm_core_utils.get_supported_openai_params import (
         OPENAI_CHAT_COMPLETION_PARAMS,
         get_supported_openai_params,
     )
     from .litellm_core_utils.token_counter import decode, encode, token_counter
-    from .main import acompletion, aembedding, completion, embedding
+    from .main import (
+        acompletion,
+        aembedding,
+        amoderation,
+        aspeech,
+        atranscription,
+        completion,
+        embedding,
+        moderation,
+        speech,
+        transcription,
+    )
+    from .rerank_api.main import arerank, rerank
+    from .responses.main import (
+        adelete_responses,
+        aget_responses,
+        aresponses,
+        delete_responses,
+        get_responses,
+        responses,
+    )
     from .router import Router
     from .streaming import CustomStreamWrapper
+    from .types.llms.openai import HttpxBinaryResponseContent, ResponsesAPIResponse
+    from .types.rerank import RerankResponse
     from .types.utils import (
         ChatCompletionDeltaToolCall,
         ChatCompletionMessageToolCall,
@@ -60,10 +83,13 @@ if TYPE_CHECKING:
         Embedding,
         EmbeddingResponse,
         Function,
+        ImageObject,
+        ImageResponse,
         Message,
         ModelResponse,
         ModelResponseStream,
         StreamingChoices,
+        TranscriptionResponse,
         Usage,
     )
     from .utils import (
@@ -147,20 +173,43 @@ _LAZY = {
             "acompletion",
             "acompletion_with_retries",
             "aembedding",
+            "amoderation",
+            "aspeech",
+            "atranscription",
             "completion",
             "completion_with_retries",
             "embedding",
-            "atext_completion",
-            "text_completion",
             "TextCompletionStreamWrapper",
+            "atext_completion",
+            "moderation",
+            "speech",
+            "text_completion",
+            "transcription",
         ),
         ".main",
     ),
     "batch_completion": ".batch_completion.main",
+    **dict.fromkeys(("aimage_generation", "image_generation"), ".images.main"),
+    **dict.fromkeys(("arerank", "rerank"), ".rerank_api.main"),
+    "RerankResponse": ".types.rerank",
+    "HttpxBinaryResponseContent": ".types.llms.openai",
     "trim_messages": ".litellm_core_utils.trim_messages",
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(("_turn_on_debug", "_disable_debugging"), "._logging"),
     "BudgetManager": ".budget_manager",
+    # ``responses`` is also a subpackage: the function wins once looked up here.
+    **dict.fromkeys(
+        (
+            "adelete_responses",
+            "aget_responses",
+            "aresponses",
+            "delete_responses",
+            "get_responses",
+            "responses",
+        ),
+        ".responses.main",
+    ),
+    "ResponsesAPIResponse": ".types.llms.openai",
     **dict.fromkeys(
         (
             "ChatCompletionDeltaToolCall",
@@ -170,6 +219,8 @@ _LAZY = {
             "Embedding",
             "EmbeddingResponse",
             "Function",
+            "ImageObject",
+            "ImageResponse",
             "Message",
             "ModelResponse",
             "ModelResponseBase",
@@ -177,6 +228,7 @@ _LAZY = {
             "StreamingChoices",
             "TextChoices",
             "TextCompletionResponse",
+            "TranscriptionResponse",
             "Usage",
         ),
         ".types.utils",
@@ -282,6 +334,7 @@ api_key: Optional[str] = None
 api_base: Optional[str] = None
 headers: Optional[dict[str, str]] = None
 openai_key: Optional[str] = None
+cohere_key: Optional[str] = None
 xai_key: Optional[str] = None
 groq_key: Optional[str] = None
 openrouter_key: Optional[str] = None
@@ -370,6 +423,9 @@ __all__ = [
     "Embedding",
     "EmbeddingResponse",
     "Function",
+    "HttpxBinaryResponseContent",
+    "ImageObject",
+    "ImageResponse",
     "InternalServerError",
     "Message",
     "ModelNotMappedError",
@@ -378,20 +434,32 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RerankResponse",
+    "ResponsesAPIResponse",
     "Router",
     "ServiceUnavailableError",
     "StreamingChoices",
     "Timeout",
+    "TranscriptionResponse",
     "UnprocessableEntityError",
     "UnsupportedParamsError",
     "Usage",
     "__version__",
     "acompletion",
+    "adelete_responses",
     "aembedding",
+    "aget_responses",
+    "aimage_generation",
+    "amoderation",
+    "arerank",
+    "aresponses",
+    "aspeech",
+    "atranscription",
     "completion",
     "completion_cost",
     "cost_per_token",
     "decode",
+    "delete_responses",
     "disable_cache",
     "embedding",
     "enable_cache",
@@ -400,12 +468,18 @@ __all__ = [
     "get_max_tokens",
     "get_model_cost_map",
     "get_model_info",
+    "get_responses",
     "get_supported_openai_params",
+    "image_generation",
     "model_cost",
     "model_list",
     "models_by_provider",
+    "moderation",
     "provider_list",
     "register_model",
+    "rerank",
+    "responses",
+    "speech",
     "stream_chunk_builder",
     "supports_audio_input",
     "supports_audio_output",
@@ -420,6 +494,7 @@ __all__ = [
     "supports_vision",
     "supports_web_search",
     "token_counter",
+    "transcription",
     "update_cache",
     "validate_environment",
 ]

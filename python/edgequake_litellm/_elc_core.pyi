@@ -42,12 +42,24 @@ def shutdown() -> None: ...
 def take_debug_events(tag: int) -> list[str]: ...
 def route(model: str, custom_llm_provider: Optional[str] = None) -> tuple[str, str, list[str]]: ...
 def call(
-    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str,
+    provider: str,
+    model: str,
+    body: bytes,
+    options: dict[str, Any],
+    files: Optional[list[tuple[str, str, str, bytes]]] = None,
 ) -> bytes: ...
 def acall(
-    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str,
+    provider: str,
+    model: str,
+    body: bytes,
+    options: dict[str, Any],
+    files: Optional[list[tuple[str, str, str, bytes]]] = None,
 ) -> Awaitable[bytes]: ...
-def stream(provider: str, model: str, body: bytes, options: dict[str, Any]) -> Stream: ...
+def stream(
+    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+) -> Stream: ...
 def astream(
-    provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
 ) -> Awaitable[Stream]: ...

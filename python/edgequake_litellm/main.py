@@ -1,4 +1,5 @@
-"""``completion``, ``acompletion``, ``embedding`` and ``aembedding``, as in litellm.
+"""``completion``, ``acompletion``, ``embedding``, ``aembedding``, and
+``moderation``, ``transcription``, ``speech`` (with async forms), as in litellm.
 
 Each call checks its arguments, crosses into the native core once with the
 OpenAI-shaped request as JSON bytes, and turns the OpenAI-shaped JSON answer
@@ -10,28 +11,36 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 
-from . import _elc_core, _request
+from . import _elc_core, _endpoints, _request
 from ._observe import observed
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper
+from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 from .types.utils import (
     Choices,
     EmbeddingResponse,
     ModelResponse,
     TextChoices,
     TextCompletionResponse,
+    TranscriptionResponse,
 )
 
 __all__ = [
     "acompletion",
     "acompletion_with_retries",
     "aembedding",
+    "amoderation",
+    "aspeech",
     "atext_completion",
+    "atranscription",
     "completion",
     "completion_with_retries",
     "embedding",
+    "moderation",
+    "speech",
     "text_completion",
+    "transcription",
 ]
 
 _OPTIONS_DOC = """
@@ -167,7 +176,7 @@ def completion(
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
-            native = _elc_core.stream(*call.args())
+            native = _elc_core.stream("chat", *call.args())
             return CustomStreamWrapper(
                 native, call.model, call.provider, kwargs.get("stream_options")
             )
@@ -215,7 +224,7 @@ async def acompletion(
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
-            native = await _elc_core.astream(*call.args())
+            native = await _elc_core.astream("chat", *call.args())
             return CustomStreamWrapper(
                 native, call.model, call.provider, kwargs.get("stream_options")
             )
@@ -292,6 +301,208 @@ async def acompletion_with_retries(*args: Any, **kwargs: Any) -> Any:
     kwargs.pop("retry_strategy", None)
     kwargs.pop("original_function", None)
     return await acompletion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)
+
+
+# -- moderation and audio (litellm.main) ---------------------------------------
+
+#: The model OpenAI uses when a moderation request names none.
+DEFAULT_MODERATION_MODEL = "omni-moderation-latest"
+
+#: Media types of ``speech``'s ``response_format`` values (OpenAI's audio formats).
+_AUDIO_TYPES = {
+    "mp3": "audio/mpeg",
+    "opus": "audio/opus",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+    "wav": "audio/wav",
+    "pcm": "audio/pcm",
+}
+
+
+def _moderation_call(
+    input: Any, model: Optional[str], kwargs: dict[str, Any]
+) -> _request.NativeCall:
+    if not isinstance(input, (str, list)) or not input:
+        raise _request.bad_request("input must be a non-empty string or list", str(model))
+    return _endpoints.prepare(model or DEFAULT_MODERATION_MODEL, kwargs, {"input": input})
+
+
+def moderation(input: Any, model: Optional[str] = None, **kwargs: Any) -> ModerationCreateResponse:
+    """Classify text (and images) for policy violations (litellm's ``moderation``;
+    ``/moderations``, platform.openai.com/docs/api-reference/moderations).
+
+    Args:
+        input: a string, a list of strings, or OpenAI's multi-modal input parts.
+        model: default ``omni-moderation-latest`` on OpenAI.
+        Call options as ``completion``.
+
+    Returns:
+        ``ModerationCreateResponse``: ``results[i].flagged``, ``categories``,
+        ``category_scores``.
+
+    Raises:
+        BadRequestError: empty input or a provider without moderation (before
+            any I/O); otherwise as ``completion``.
+    """
+    started = time.perf_counter()
+    call = _moderation_call(input, model, kwargs)
+    raw = _endpoints.send("moderation", call)
+    return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
+
+
+async def amoderation(
+    input: Any, model: Optional[str] = None, **kwargs: Any
+) -> ModerationCreateResponse:
+    """Async ``moderation``: same arguments, returns and exceptions."""
+    started = time.perf_counter()
+    call = _moderation_call(input, model, kwargs)
+    raw = await _endpoints.asend("moderation", call)
+    return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
+
+
+def _upload(file: Any, model: str) -> _endpoints.Upload:
+    """An audio file given as a path, a binary file object, bytes, or the openai
+    SDK's ``(filename, content[, media_type])`` tuple."""
+    import mimetypes
+    import os
+
+    name = "upload"
+    media: Optional[str] = None
+    content: Any = file
+    if isinstance(file, tuple) and len(file) in (2, 3):
+        name, content = str(file[0]), file[1]
+        media = file[2] if len(file) == 3 else None
+    if isinstance(content, (str, os.PathLike)):
+        try:
+            with open(content, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise _request.bad_request(f"cannot read the audio file: {e}", model) from None
+        name = os.path.basename(os.fspath(content)) if name == "upload" else name
+    elif isinstance(content, (bytes, bytearray, memoryview)):
+        data = bytes(content)
+    elif hasattr(content, "read"):
+        data = content.read()
+        if not isinstance(data, bytes):
+            raise _request.bad_request("the audio file object must be opened in binary mode", model)
+        if name == "upload" and isinstance(getattr(content, "name", None), str):
+            name = os.path.basename(content.name)
+    else:
+        raise _request.bad_request(
+            f"file must be a path, a binary file object, bytes or a (name, content) tuple, "
+            f"got {type(file).__name__}",
+            model,
+        )
+    media = media or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return ("file", name, media, data)
+
+
+def _whisper_defaults(model: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Whisper models answer ``verbose_json`` (with ``duration``, seconds) when no
+    ``response_format`` is given, as litellm asks for it."""
+    if kwargs.get("response_format") is None and "whisper" in str(model):
+        return {**kwargs, "response_format": "verbose_json"}
+    return kwargs
+
+
+def _transcription_response(
+    raw: bytes, call: _request.NativeCall, started: float
+) -> TranscriptionResponse:
+    if raw.lstrip().startswith(b"{"):
+        resp = TranscriptionResponse.model_validate_json(raw)
+    else:  # response_format text, srt or vtt: the body is the transcript
+        resp = TranscriptionResponse(text=raw.decode("utf-8", "replace"))
+    return _endpoints.stamp(resp, call, started)
+
+
+def transcription(model: str, file: Any, **kwargs: Any) -> TranscriptionResponse:
+    """Transcribe audio (litellm's ``transcription``; a multipart upload to
+    ``/audio/transcriptions``, platform.openai.com/docs/api-reference/audio).
+
+    Args:
+        model: ``"openai/whisper-1"``, ``"groq/whisper-large-v3"``, ...
+        file: a path, a binary file object (``open(p, "rb")``), bytes, or a
+            ``(filename, content[, media_type])`` tuple; the media type is
+            guessed from the file name.
+        language, prompt, response_format (``json``, ``text``, ``srt``,
+            ``verbose_json``, ``vtt``; default ``verbose_json`` for Whisper
+            models, as litellm), temperature, timestamp_granularities: sent as
+            form fields.
+        Call options as ``completion``.
+
+    Returns:
+        ``TranscriptionResponse`` with ``text`` (and the verbose fields when asked).
+
+    Raises:
+        BadRequestError: an unreadable file, or a provider without
+            transcription (before any I/O); otherwise as ``completion``.
+    """
+    started = time.perf_counter()
+    upload = _upload(file, str(model))
+    call = _endpoints.prepare(model, _whisper_defaults(model, kwargs), {})
+    raw = _endpoints.send("transcription", call, [upload])
+    return _transcription_response(raw, call, started)
+
+
+async def atranscription(model: str, file: Any, **kwargs: Any) -> TranscriptionResponse:
+    """Async ``transcription``: same arguments, returns and exceptions."""
+    started = time.perf_counter()
+    upload = _upload(file, str(model))
+    call = _endpoints.prepare(model, _whisper_defaults(model, kwargs), {})
+    raw = await _endpoints.asend("transcription", call, [upload])
+    return _transcription_response(raw, call, started)
+
+
+def _speech_call(model: Any, input: Any, voice: Any, kwargs: dict[str, Any]) -> _request.NativeCall:
+    if not isinstance(input, str) or not input:
+        raise _request.bad_request("input must be a non-empty string", str(model))
+    body: dict[str, Any] = {"input": input}
+    if voice is not None:
+        body["voice"] = voice
+    return _endpoints.prepare(model, kwargs, body)
+
+
+def _speech_response(
+    raw: bytes, call: _request.NativeCall, started: float, kwargs: dict[str, Any]
+) -> HttpxBinaryResponseContent:
+    media = _AUDIO_TYPES.get(str(kwargs.get("response_format") or "mp3"))
+    return _endpoints.stamp(HttpxBinaryResponseContent(raw, media), call, started)
+
+
+def speech(
+    model: str, input: str, voice: Optional[Any] = None, **kwargs: Any
+) -> HttpxBinaryResponseContent:
+    """Synthesize speech (litellm's ``speech``; ``/audio/speech``).
+
+    Args:
+        model: ``"openai/tts-1"``, ``"openai/gpt-4o-mini-tts"``, ``"groq/playai-tts"``, ...
+        input: the text to speak.
+        voice: ``"alloy"``, ``"nova"``, ... (or the provider's voice object).
+        response_format (``mp3`` default, ``opus``, ``aac``, ``flac``, ``wav``,
+            ``pcm``), speed, instructions: sent as given.
+        Call options as ``completion``.
+
+    Returns:
+        ``HttpxBinaryResponseContent``: ``.content`` (bytes),
+        ``.stream_to_file(path)``, ``.iter_bytes()``, ...
+
+    Raises:
+        BadRequestError: empty input or a provider without speech (before any
+            I/O); otherwise as ``completion``.
+    """
+    started = time.perf_counter()
+    call = _speech_call(model, input, voice, kwargs)
+    return _speech_response(_endpoints.send("speech", call), call, started, kwargs)
+
+
+async def aspeech(
+    model: str, input: str, voice: Optional[Any] = None, **kwargs: Any
+) -> HttpxBinaryResponseContent:
+    """Async ``speech``: same arguments, returns and exceptions."""
+    started = time.perf_counter()
+    call = _speech_call(model, input, voice, kwargs)
+    raw = await _endpoints.asend("speech", call)
+    return _speech_response(raw, call, started, kwargs)
 
 
 def _prompt_messages(prompt: Any, model: str) -> list[dict[str, Any]]:

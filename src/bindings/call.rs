@@ -11,7 +11,8 @@ use super::options::{Options, Verify};
 use super::stream::Item;
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
-use crate::providers::{self, batch, Endpoint, Spec, Target};
+use crate::multipart::Upload;
+use crate::providers::{self, batch, responses_bridge, Endpoint, Spec, StreamDecoder, Target};
 use crate::runtime;
 use crate::trace::Trace;
 
@@ -33,6 +34,7 @@ pub struct Call {
     headers: Vec<(String, String)>,
     ssl_verify: Verify,
     log: Trace,
+    uploads: Vec<Upload>,
 }
 
 impl Call {
@@ -114,18 +116,31 @@ impl Call {
             headers: headers.unwrap_or_default(),
             ssl_verify,
             log: Trace::new(debug),
+            uploads: Vec::new(),
         })
+    }
+
+    /// Send `uploads` as multipart files with the body's fields.
+    pub fn with_uploads(mut self, uploads: Vec<Upload>) -> Call {
+        self.uploads = uploads;
+        self
     }
 
     fn deadline(&self) -> Option<Instant> {
         self.timeout.map(|t| Instant::now() + t)
     }
 
+    /// The adapter's request, or the refusal of an endpoint the provider's
+    /// registry row does not list (no I/O has happened yet).
     fn build(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<HttpRequest, Error> {
+        if !self.spec.serves(endpoint) {
+            return Err(providers::unsupported(endpoint, self.spec.name));
+        }
         let target = Target {
             base: &self.base,
             api_key: self.api_key.as_deref(),
             model: &self.model,
+            uploads: &self.uploads,
         };
         let mut req = self.spec.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;
@@ -159,6 +174,12 @@ impl Call {
         let run = async {
             let client = runtime::client(&self.ssl_verify)?;
             let deadline = self.deadline();
+            if self.bridged(endpoint) {
+                let req = responses_bridge::request(&body)?;
+                let chat = responses_bridge::to_chat(&req)?;
+                let answer = self.once(&client, Endpoint::Chat, chat, deadline).await?;
+                return responses_bridge::from_chat(&req, &answer);
+            }
             let batches = match (endpoint, self.spec.adapter.embedding_batch_size()) {
                 (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
                 _ => None,
@@ -173,6 +194,14 @@ impl Call {
             batch::merge(answers)
         };
         run.await.map_err(|e| self.finish(e))
+    }
+
+    /// A Responses call to a provider without `/responses`: sent as chat
+    /// completions and translated back (`providers::responses_bridge`).
+    fn bridged(&self, endpoint: Endpoint) -> bool {
+        endpoint == Endpoint::Responses
+            && !self.spec.serves(Endpoint::Responses)
+            && self.spec.serves(Endpoint::Chat)
     }
 
     /// One request (with retries) and its translated answer.
@@ -199,17 +228,29 @@ impl Call {
             .response(endpoint, &self.model, bytes.to_vec())
     }
 
-    /// Open a streamed chat call: returns once the provider answered with a
+    /// Open a streamed call (chat, or the Responses API): returns once the provider answered with a
     /// success status; a background task then decodes the body into `Item`s.
     /// `timeout` bounds the wait for the response head and each later gap
     /// between reads.
     pub async fn stream(
         self,
+        endpoint: Endpoint,
         body: Vec<u8>,
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
             let client = runtime::client(&self.ssl_verify)?;
-            let req = self.build(Endpoint::Chat, body)?;
+            let (req, decoder) = if self.bridged(endpoint) {
+                let responses = responses_bridge::request(&body)?;
+                let chat = responses_bridge::to_chat(&responses)?;
+                let inner = self.spec.adapter.stream_decoder(Endpoint::Chat);
+                let decoder = responses_bridge::EventStream::boxed(inner, responses);
+                (self.build(Endpoint::Chat, chat)?, decoder)
+            } else {
+                (
+                    self.build(endpoint, body)?,
+                    self.spec.adapter.stream_decoder(endpoint),
+                )
+            };
             http::send(
                 &client,
                 &req,
@@ -219,19 +260,24 @@ impl Call {
                 self.log,
             )
             .await
+            .map(|resp| (resp, decoder))
             .map_err(|e| self.unreachable(e))
         };
-        let resp = opened.await.map_err(|e| self.finish(e))?;
+        let (resp, decoder) = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
-        let task = runtime::spawn(self.pump(resp, tx))?;
+        let task = runtime::spawn(self.pump(decoder, resp, tx))?;
         Ok((rx, task.abort_handle()))
     }
 
     /// Read the body, decode it, and push batches of chunks to the consumer.
     /// Ends when the consumer is gone, the provider ends the stream, or a fault
     /// occurs (delivered as `Item::Failed` after every chunk before it).
-    async fn pump(self, resp: reqwest::Response, tx: mpsc::Sender<Item>) {
-        let mut decoder = self.spec.adapter.stream_decoder();
+    async fn pump(
+        self,
+        mut decoder: Box<dyn StreamDecoder>,
+        resp: reqwest::Response,
+        tx: mpsc::Sender<Item>,
+    ) {
         let mut body = resp.bytes_stream();
         // The rest of a large first read, decoded after its head was handed over.
         let mut carry: Option<bytes::Bytes> = None;

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::error::{Error, Kind};
+use crate::multipart::Upload;
 use crate::providers::{self, Endpoint};
 use crate::{asyncio, runtime};
 use call::Call;
@@ -41,19 +42,41 @@ fn route(
 }
 
 fn endpoint(name: &str) -> Result<Endpoint, Error> {
-    match name {
-        "chat" => Ok(Endpoint::Chat),
-        "embedding" => Ok(Endpoint::Embedding),
-        other => Err(Error::new(
-            Kind::BadRequest,
-            format!("unknown endpoint {other:?}"),
-        )),
-    }
+    Endpoint::from_name(name)
+        .ok_or_else(|| Error::new(Kind::BadRequest, format!("unknown endpoint {name:?}")))
 }
 
-/// Blocking call: returns the OpenAI-shaped response JSON as `bytes`.
+/// A file to upload: `(field, filename, content_type, data)`.
+type File = (String, String, String, Vec<u8>);
+
+fn prepared(
+    endpoint_name: &str,
+    provider: &str,
+    model: String,
+    options: Options,
+    files: Option<Vec<File>>,
+) -> Result<(Endpoint, Call), Error> {
+    let ep = endpoint(endpoint_name)?;
+    let uploads = files
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(field, filename, content_type, data)| Upload {
+            field,
+            filename,
+            content_type,
+            data,
+        })
+        .collect();
+    Ok((
+        ep,
+        Call::new(provider, model, options)?.with_uploads(uploads),
+    ))
+}
+
+/// Blocking call: returns the response body as `bytes` (OpenAI-shaped JSON;
+/// the audio itself for `speech`). `files` are sent as multipart uploads.
 #[pyfunction]
-#[pyo3(name = "call")]
+#[pyo3(name = "call", signature = (endpoint_name, provider, model, body, options, files=None))]
 fn py_call(
     py: Python<'_>,
     endpoint_name: &str,
@@ -61,15 +84,15 @@ fn py_call(
     model: String,
     body: Vec<u8>,
     options: Options,
+    files: Option<Vec<File>>,
 ) -> PyResult<Body> {
-    let ep = endpoint(endpoint_name)?;
-    let c = Call::new(provider, model, options)?;
+    let (ep, c) = prepared(endpoint_name, provider, model, options, files)?;
     runtime::wait(py, async move { c.json(ep, body).await.map(Body) })
 }
 
 /// Awaitable form of `call`.
 #[pyfunction]
-#[pyo3(name = "acall")]
+#[pyo3(name = "acall", signature = (endpoint_name, provider, model, body, options, files=None))]
 fn py_acall<'py>(
     py: Python<'py>,
     endpoint_name: &str,
@@ -77,24 +100,26 @@ fn py_acall<'py>(
     model: String,
     body: Vec<u8>,
     options: Options,
+    files: Option<Vec<File>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let ep = endpoint(endpoint_name)?;
-    let c = Call::new(provider, model, options)?;
+    let (ep, c) = prepared(endpoint_name, provider, model, options, files)?;
     asyncio::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
-/// Blocking open of a streamed chat call; returns once the provider answered.
+/// Blocking open of a streamed call (`"chat"` or `"responses"`); returns
+/// once the provider answered.
 #[pyfunction]
 #[pyo3(name = "stream")]
 fn py_stream(
     py: Python<'_>,
+    endpoint_name: &str,
     provider: &str,
     model: String,
     body: Vec<u8>,
     options: Options,
 ) -> PyResult<Stream> {
-    let c = Call::new(provider, model, options)?;
-    let (rx, task) = runtime::wait(py, runtime::on_core(c.stream(body)))?;
+    let (ep, c) = prepared(endpoint_name, provider, model, options, None)?;
+    let (rx, task) = runtime::wait(py, runtime::on_core(c.stream(ep, body)))?;
     Ok(Stream::new(rx, task))
 }
 
@@ -103,14 +128,15 @@ fn py_stream(
 #[pyo3(name = "astream")]
 fn py_astream<'py>(
     py: Python<'py>,
+    endpoint_name: &str,
     provider: &str,
     model: String,
     body: Vec<u8>,
     options: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let c = Call::new(provider, model, options)?;
+    let (ep, c) = prepared(endpoint_name, provider, model, options, None)?;
     asyncio::awaitable(py, async move {
-        let (rx, task) = c.stream(body).await?;
+        let (rx, task) = c.stream(ep, body).await?;
         Ok(Stream::new(rx, task))
     })
 }

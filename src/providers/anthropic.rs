@@ -120,7 +120,7 @@ impl Provider for Anthropic {
             .map_err(|e| Error::new(Kind::Api, format!("cannot encode the response ({e})")))
     }
 
-    fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
+    fn stream_decoder(&self, _endpoint: Endpoint) -> Box<dyn StreamDecoder> {
         Framed::boxed(MessageStream::default())
     }
 
@@ -1157,7 +1157,7 @@ mod tests {
     }
 
     fn decode(parts: &[&str]) -> Result<Vec<Value>, Error> {
-        let mut d = Anthropic.stream_decoder();
+        let mut d = Anthropic.stream_decoder(Endpoint::Chat);
         let mut out = Vec::new();
         for p in parts {
             out.extend(d.feed(p.as_bytes())?);
@@ -1189,6 +1189,7 @@ mod tests {
             base: "http://h",
             api_key: Some("sk-ant-x"),
             model: "claude-3-haiku-20240307",
+            uploads: &[],
         };
         let msgs = br#"{"model":"x","messages":[{"role":"user","content":"hi"}]}"#.to_vec();
         let r = Anthropic.request(Endpoint::Chat, &t, msgs).unwrap();
@@ -1819,7 +1820,7 @@ data: {"type": "message_stop"}
                 "delta": {"type": "text_delta", "text": "partial"}}),
             json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
         ]);
-        let mut d = Anthropic.stream_decoder();
+        let mut d = Anthropic.stream_decoder(Endpoint::Chat);
         let first = d.feed(raw.as_bytes()).unwrap();
         assert_eq!(first.len(), 1);
         assert!(!d.done());

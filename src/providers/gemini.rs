@@ -27,7 +27,7 @@ use serde_json::{json, Map, Value};
 
 use super::body::{parse_body, parse_event, raw_message};
 use super::framed::{Framed, Translate};
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{imagen, unsupported, Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sse;
@@ -94,6 +94,8 @@ impl Provider for Gemini {
                 let (method, payload) = embed_request(&req, model)?;
                 (format!("{root}:{method}"), payload)
             }
+            Endpoint::ImageGeneration => (format!("{root}:predict"), imagen::request(&req)?),
+            other => return Err(unsupported(other, "gemini")),
         };
         let bytes = serde_json::to_vec(&payload)
             .map_err(|e| bad(format!("the request could not be serialized ({e})")))?;
@@ -108,7 +110,7 @@ impl Provider for Gemini {
         translate_response(endpoint, Some(model), &body)
     }
 
-    fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
+    fn stream_decoder(&self, _endpoint: Endpoint) -> Box<dyn StreamDecoder> {
         Framed::boxed(ChunkDecoder::default())
     }
 
@@ -1057,6 +1059,8 @@ fn translate_response(
     let out = match endpoint {
         Endpoint::Chat => chat_response(&doc, model),
         Endpoint::Embedding => embedding_response(&doc, model)?,
+        Endpoint::ImageGeneration => imagen::response(&doc),
+        other => return Err(unsupported(other, "gemini")),
     };
     serde_json::to_vec(&out).map_err(|e| Error::new(Kind::Api, e.to_string()))
 }
@@ -1466,6 +1470,7 @@ mod tests {
             base,
             api_key: key,
             model: "gemini-2.5-flash",
+            uploads: &[],
         }
     }
 
@@ -1620,6 +1625,7 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-flash",
+            uploads: &[],
         };
         let req = json!({"messages": [
             {"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{}"}}]}
@@ -1677,6 +1683,7 @@ mod tests {
             base: "http://h",
             api_key: None,
             model: "gemini-3-pro-preview",
+            uploads: &[],
         };
         let req = json!({"messages": [], "reasoning_effort": "medium"});
         let r = body(
@@ -1883,7 +1890,7 @@ mod tests {
             .iter()
             .map(|e| format!("data: {e}\r\n\r\n"))
             .collect();
-        let mut d = Gemini.stream_decoder();
+        let mut d = Gemini.stream_decoder(Endpoint::Chat);
         let mut chunks = Vec::new();
         for piece in wire.as_bytes().chunks(7) {
             chunks.extend(d.feed(piece).unwrap());
@@ -1949,7 +1956,7 @@ mod tests {
 
     #[test]
     fn stream_errors_and_blocked_prompts() {
-        let mut d = Gemini.stream_decoder();
+        let mut d = Gemini.stream_decoder(Endpoint::Chat);
         let first = d
             .feed(b"data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]},\"index\":0}]}\n\n")
             .unwrap();
@@ -1958,7 +1965,7 @@ mod tests {
             .feed(b"data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\n\n")
             .unwrap_err();
         assert_eq!((e.kind, e.status), (Kind::ServiceUnavailable, Some(503)));
-        let mut d = Gemini.stream_decoder();
+        let mut d = Gemini.stream_decoder(Endpoint::Chat);
         let out = d
             .feed(b"data: {\"promptFeedback\":{\"blockReason\":\"PROHIBITED_CONTENT\"}}\n\n")
             .unwrap();
@@ -1966,7 +1973,7 @@ mod tests {
         assert_eq!(chunk["choices"][0]["finish_reason"], "content_filter");
         assert_eq!(
             Gemini
-                .stream_decoder()
+                .stream_decoder(Endpoint::Chat)
                 .feed(b"data: {nope\n\n")
                 .unwrap_err()
                 .kind,

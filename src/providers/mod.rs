@@ -9,11 +9,14 @@ pub mod batch;
 pub mod body;
 pub mod framed;
 pub mod gemini;
+pub mod imagen;
 pub mod ollama;
 pub mod openai;
+pub mod responses_bridge;
 
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
+use crate::multipart::Upload;
 
 /// Where a call goes: the resolved base URL, key and provider model id, and
 /// the call options an adapter may act on.
@@ -21,6 +24,8 @@ pub struct Target<'a> {
     pub base: &'a str,
     pub api_key: Option<&'a str>,
     pub model: &'a str,
+    /// Files sent as `multipart/form-data` with the body's fields (transcription).
+    pub uploads: &'a [Upload],
 }
 
 /// What a request is for.
@@ -28,6 +33,69 @@ pub struct Target<'a> {
 pub enum Endpoint {
     Chat,
     Embedding,
+    /// OpenAI's Responses API: create (`POST /responses`).
+    Responses,
+    /// Retrieve a stored response; the body is `{"response_id": ...}`.
+    ResponsesGet,
+    /// Delete a stored response; the body is `{"response_id": ...}`.
+    ResponsesDelete,
+    ImageGeneration,
+    Moderation,
+    /// Cohere-compatible `/rerank` (Cohere, Jina, Voyage, vLLM, llama.cpp).
+    Rerank,
+    /// `/audio/transcriptions`: the body's fields plus one uploaded file, as multipart.
+    Transcription,
+    /// `/audio/speech`: the answer is the audio bytes, passed through.
+    Speech,
+}
+
+impl Endpoint {
+    /// The name Python calls the endpoint by (`_elc_core.call(name, ...)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Endpoint::Chat => "chat",
+            Endpoint::Embedding => "embedding",
+            Endpoint::Responses => "responses",
+            Endpoint::ResponsesGet => "responses_get",
+            Endpoint::ResponsesDelete => "responses_delete",
+            Endpoint::ImageGeneration => "image_generation",
+            Endpoint::Moderation => "moderation",
+            Endpoint::Rerank => "rerank",
+            Endpoint::Transcription => "transcription",
+            Endpoint::Speech => "speech",
+        }
+    }
+
+    /// The endpoint called `name`.
+    pub fn from_name(name: &str) -> Option<Endpoint> {
+        ALL_ENDPOINTS.iter().copied().find(|e| e.name() == name)
+    }
+}
+
+const ALL_ENDPOINTS: &[Endpoint] = &[
+    Endpoint::Chat,
+    Endpoint::Embedding,
+    Endpoint::Responses,
+    Endpoint::ResponsesGet,
+    Endpoint::ResponsesDelete,
+    Endpoint::ImageGeneration,
+    Endpoint::Moderation,
+    Endpoint::Rerank,
+    Endpoint::Transcription,
+    Endpoint::Speech,
+];
+
+/// The refusal of an endpoint a provider does not serve, before any I/O
+/// (litellm raises a `BadRequestError` for these too).
+pub fn unsupported(endpoint: Endpoint, provider: &str) -> Error {
+    Error::new(
+        Kind::BadRequest,
+        format!(
+            "provider {provider} does not support the {} endpoint; see the README's \
+             endpoint table for the providers that do",
+            endpoint.name()
+        ),
+    )
 }
 
 /// One wire format. Requests arrive as OpenAI-shaped JSON bytes and responses
@@ -55,8 +123,9 @@ pub trait Provider: Sync {
     /// Turn a success body of a call to `model` (the provider's model id, for
     /// wire formats whose body does not name it) into OpenAI-shaped JSON bytes.
     fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error>;
-    /// A fresh decoder for one streamed chat response.
-    fn stream_decoder(&self) -> Box<dyn StreamDecoder>;
+    /// A fresh decoder for one streamed response of `endpoint` (chat, or
+    /// the Responses API where the adapter serves it).
+    fn stream_decoder(&self, endpoint: Endpoint) -> Box<dyn StreamDecoder>;
     /// Map an error status and body to an [`Error`] (by status and the
     /// provider's error type/code, never by message text).
     fn error(&self, status: u16, body: &[u8]) -> Error;
@@ -86,8 +155,20 @@ pub struct Spec {
     pub key_globals: &'static [&'static str],
     /// A call without a key is refused before any I/O.
     pub key_required: bool,
+    /// The endpoints the provider serves (its API docs); a call to any other
+    /// is refused before any I/O.
+    pub endpoints: &'static [Endpoint],
     pub adapter: &'static dyn Provider,
 }
+
+impl Spec {
+    /// Whether calls to `endpoint` may be sent to this provider.
+    pub fn serves(&self, endpoint: Endpoint) -> bool {
+        self.endpoints.contains(&endpoint)
+    }
+}
+
+use Endpoint::*;
 
 static SPECS: &[Spec] = &[
     Spec {
@@ -97,6 +178,17 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENAI_BASE_URL", "OPENAI_API_BASE"],
         key_globals: &["openai_key"],
         key_required: true,
+        endpoints: &[
+            Chat,
+            Embedding,
+            Responses,
+            ResponsesGet,
+            ResponsesDelete,
+            ImageGeneration,
+            Moderation,
+            Transcription,
+            Speech,
+        ],
         adapter: &openai::OPENAI,
     },
     Spec {
@@ -106,6 +198,13 @@ static SPECS: &[Spec] = &[
         base_env: &["XAI_API_BASE"],
         key_globals: &[],
         key_required: true,
+        endpoints: &[
+            Chat,
+            Responses,
+            ResponsesGet,
+            ResponsesDelete,
+            ImageGeneration,
+        ],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -115,6 +214,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OPENROUTER_API_BASE"],
         key_globals: &["openrouter_key"],
         key_required: true,
+        endpoints: &[Chat, Embedding, Responses],
         adapter: &openai::OPENROUTER,
     },
     Spec {
@@ -124,6 +224,7 @@ static SPECS: &[Spec] = &[
         base_env: &["MISTRAL_API_BASE"],
         key_globals: &[],
         key_required: true,
+        endpoints: &[Chat, Embedding],
         adapter: &openai::MISTRAL,
     },
     Spec {
@@ -133,6 +234,7 @@ static SPECS: &[Spec] = &[
         base_env: &["LM_STUDIO_API_BASE"],
         key_globals: &[],
         key_required: false,
+        endpoints: &[Chat, Embedding, Responses],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -142,6 +244,14 @@ static SPECS: &[Spec] = &[
         base_env: &["HOSTED_VLLM_API_BASE"],
         key_globals: &[],
         key_required: false,
+        endpoints: &[
+            Chat,
+            Embedding,
+            Responses,
+            ResponsesGet,
+            Rerank,
+            Transcription,
+        ],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -151,6 +261,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GROQ_API_BASE"],
         key_globals: &["groq_key"],
         key_required: true,
+        endpoints: &[Chat, Responses, Transcription, Speech],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -160,6 +271,7 @@ static SPECS: &[Spec] = &[
         base_env: &["DEEPSEEK_API_BASE"],
         key_globals: &[],
         key_required: true,
+        endpoints: &[Chat],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -173,6 +285,28 @@ static SPECS: &[Spec] = &[
         base_env: &["TOGETHER_AI_API_BASE", "TOGETHERAI_API_BASE"],
         key_globals: &["togetherai_api_key"],
         key_required: true,
+        endpoints: &[Chat, Embedding, ImageGeneration, Rerank],
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "cohere",
+        default_base: "https://api.cohere.com",
+        key_env: &["COHERE_API_KEY", "CO_API_KEY"],
+        base_env: &["COHERE_API_BASE"],
+        key_globals: &["cohere_key"],
+        key_required: true,
+        // Cohere's chat API is its own wire format, not served here.
+        endpoints: &[Rerank],
+        adapter: &openai::COHERE,
+    },
+    Spec {
+        name: "jina_ai",
+        default_base: "https://api.jina.ai/v1",
+        key_env: &["JINA_AI_API_KEY"],
+        base_env: &["JINA_AI_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        endpoints: &[Embedding, Rerank],
         adapter: &openai::COMPATIBLE,
     },
     Spec {
@@ -182,6 +316,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OLLAMA_API_BASE"],
         key_globals: &["ollama_key"],
         key_required: false,
+        endpoints: &[Chat, Embedding],
         adapter: &ollama::GENERATE,
     },
     Spec {
@@ -191,6 +326,7 @@ static SPECS: &[Spec] = &[
         base_env: &["OLLAMA_API_BASE"],
         key_globals: &["ollama_key"],
         key_required: false,
+        endpoints: &[Chat, Embedding],
         adapter: &ollama::CHAT,
     },
     Spec {
@@ -200,6 +336,7 @@ static SPECS: &[Spec] = &[
         base_env: &["GEMINI_API_BASE"],
         key_globals: &["gemini_key"],
         key_required: true,
+        endpoints: &[Chat, Embedding, ImageGeneration],
         adapter: &gemini::Gemini,
     },
     Spec {
@@ -209,6 +346,7 @@ static SPECS: &[Spec] = &[
         base_env: &["ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"],
         key_globals: &["anthropic_key"],
         key_required: true,
+        endpoints: &[Chat],
         adapter: &anthropic::Anthropic,
     },
 ];
@@ -224,6 +362,11 @@ const OPENAI_BARE_PREFIXES: &[&str] = &[
     "davinci",
     "babbage",
     "omni-moderation",
+    "text-moderation",
+    "dall-e",
+    "gpt-image",
+    "whisper",
+    "tts-",
 ];
 
 /// The spec registered under `name`.

@@ -36,7 +36,7 @@ use serde_json::{json, Map, Value};
 use super::body::{parse_body, parse_event, raw_message};
 use super::framed::{Framed, Translate};
 use super::openai::fnv1a;
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{unsupported, Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::ndjson;
@@ -112,6 +112,7 @@ impl Provider for Ollama {
             (Endpoint::Embedding, _) => ("/api/embed", embed_request(req)),
             (Endpoint::Chat, Api::Chat) => ("/api/chat", chat_request(req, self.api)?),
             (Endpoint::Chat, Api::Generate) => ("/api/generate", chat_request(req, self.api)?),
+            (other, _) => return Err(unsupported(other, "ollama")),
         };
         let body =
             serde_json::to_vec(&out).map_err(|e| Error::new(Kind::BadRequest, e.to_string()))?;
@@ -140,11 +141,12 @@ impl Provider for Ollama {
                 }
                 embeddings(r)
             }
+            other => return Err(unsupported(other, "ollama")),
         };
         serde_json::to_vec(&out).map_err(|e| Error::new(Kind::Api, e.to_string()))
     }
 
-    fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
+    fn stream_decoder(&self, _endpoint: Endpoint) -> Box<dyn StreamDecoder> {
         Framed::boxed(Chunks::default())
     }
 
@@ -805,6 +807,7 @@ mod tests {
             base: "http://localhost:11434/",
             api_key: None,
             model: "llama3.2",
+            uploads: &[],
         }
     }
 
@@ -816,7 +819,7 @@ mod tests {
     }
 
     fn decode(body: &[u8]) -> Result<Vec<Value>, Error> {
-        let mut d = CHAT.stream_decoder();
+        let mut d = CHAT.stream_decoder(Endpoint::Chat);
         let mut out = d.feed(body)?;
         out.extend(d.finish()?);
         Ok(out
@@ -956,7 +959,7 @@ mod tests {
         assert_eq!(whole[0]["object"], "chat.completion.chunk");
         // Split anywhere: the same chunks (ids differ per stream, so compare choices).
         for cut in 0..body.len() {
-            let mut d = CHAT.stream_decoder();
+            let mut d = CHAT.stream_decoder(Endpoint::Chat);
             let mut out = d.feed(&body[..cut]).unwrap();
             out.extend(d.feed(&body[cut..]).unwrap());
             out.extend(d.finish().unwrap());

@@ -11,6 +11,7 @@
 
 use bytes::Bytes;
 use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -19,7 +20,7 @@ use super::framed::{Framed, Translate};
 use super::{Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
-use crate::sse;
+use crate::{multipart, sse};
 
 /// The OpenAI wire format with one provider's [`Quirks`].
 pub struct OpenAi {
@@ -46,6 +47,8 @@ pub struct Quirks {
     pub reasoning_field: Option<&'static str>,
     /// The most inputs one embeddings request may carry.
     pub embedding_batch: Option<usize>,
+    /// The rerank path under the base (Cohere: `/v2/rerank` under the host root).
+    pub rerank_path: &'static str,
 }
 
 impl Quirks {
@@ -58,6 +61,7 @@ impl Quirks {
         default_headers: &[],
         reasoning_field: None,
         embedding_batch: None,
+        rerank_path: "/rerank",
     };
 }
 
@@ -89,6 +93,15 @@ pub const MISTRAL: OpenAi = OpenAi {
     },
 };
 
+/// Cohere (docs.cohere.com/reference/rerank): the base is the host root and
+/// rerank is `/v2/rerank` under it, as litellm sends it.
+pub const COHERE: OpenAi = OpenAi {
+    quirks: Quirks {
+        rerank_path: "/v2/rerank",
+        ..Quirks::NONE
+    },
+};
+
 /// OpenRouter (openrouter.ai/docs): app attribution headers with litellm's
 /// env vars and defaults, and `reasoning` returned as `reasoning_content`.
 /// Its own parameters (`transforms`, `models`, `route`, `provider`) pass
@@ -111,15 +124,41 @@ impl Provider for OpenAi {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error> {
-        let (path, body) = match endpoint {
-            Endpoint::Chat => (
+        let base = target.base.trim_end_matches('/');
+        let json = |path: &str, body: Vec<u8>| {
+            HttpRequest::post_json(format!("{base}{path}"), Bytes::from(body))
+        };
+        let mut req = match endpoint {
+            Endpoint::Chat => json(
                 "/chat/completions",
                 self.quirks.chat_body(target.model, body)?,
             ),
-            Endpoint::Embedding => ("/embeddings", body),
+            Endpoint::Embedding => json("/embeddings", body),
+            Endpoint::Responses => json("/responses", body),
+            Endpoint::ResponsesGet | Endpoint::ResponsesDelete => {
+                let method = if endpoint == Endpoint::ResponsesGet {
+                    Method::GET
+                } else {
+                    Method::DELETE
+                };
+                let id = response_id(&body)?;
+                HttpRequest::bodiless(method, format!("{base}/responses/{id}"))
+            }
+            Endpoint::ImageGeneration => json("/images/generations", body),
+            Endpoint::Moderation => json("/moderations", body),
+            Endpoint::Rerank => json(self.quirks.rerank_path, body),
+            Endpoint::Speech => json("/audio/speech", body),
+            Endpoint::Transcription => {
+                let fields: Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
+                    Error::new(
+                        Kind::BadRequest,
+                        format!("the request is not a JSON object ({e})"),
+                    )
+                })?;
+                let (bytes, ctype) = multipart::encode(&fields, target.uploads)?;
+                HttpRequest::post(format!("{base}/audio/transcriptions"), bytes, ctype)
+            }
         };
-        let url = format!("{}{path}", target.base.trim_end_matches('/'));
-        let mut req = HttpRequest::post_json(url, Bytes::from(body));
         if let Some(key) = target.api_key {
             req.bearer(key)?;
         }
@@ -144,6 +183,12 @@ impl Provider for OpenAi {
     }
 
     fn response(&self, endpoint: Endpoint, _model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        // Audio comes back as it is; a transcription asked for as text, srt or
+        // vtt is not JSON.
+        let not_json = !body.trim_ascii_start().starts_with(b"{");
+        if endpoint == Endpoint::Speech || (endpoint == Endpoint::Transcription && not_json) {
+            return Ok(body);
+        }
         match parse_body::<ErrorProbe>(&body)? {
             ErrorProbe { error: None } => match (endpoint, self.quirks.reasoning_field) {
                 (Endpoint::Chat, Some(field)) => rename_reasoning(body, field, "message"),
@@ -153,7 +198,10 @@ impl Provider for OpenAi {
         }
     }
 
-    fn stream_decoder(&self) -> Box<dyn StreamDecoder> {
+    fn stream_decoder(&self, endpoint: Endpoint) -> Box<dyn StreamDecoder> {
+        if endpoint == Endpoint::Responses {
+            return Framed::boxed(ResponsesDecoder::default());
+        }
         Framed::boxed(ChunkDecoder {
             reasoning_field: self.quirks.reasoning_field,
             ..ChunkDecoder::default()
@@ -381,6 +429,88 @@ impl Translate for ChunkDecoder {
     }
 }
 
+/// The id of a stored response, from the body `{"response_id": ...}`; only
+/// the characters OpenAI's ids use, so it is safe in a URL path.
+fn response_id(body: &[u8]) -> Result<String, Error> {
+    #[derive(Deserialize)]
+    struct Id {
+        response_id: String,
+    }
+    let bad = || {
+        Error::new(
+            Kind::BadRequest,
+            "response_id must be a non-empty id such as \"resp_abc123\"",
+        )
+    };
+    let id = serde_json::from_slice::<Id>(body)
+        .map_err(|_| bad())?
+        .response_id;
+    let ok = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    ok.then_some(id).ok_or_else(bad)
+}
+
+/// Responses API stream events (platform.openai.com/docs/api-reference/responses-streaming):
+/// every `data:` payload is a typed event passed on as it is; `response.completed`,
+/// `response.failed`, `response.incomplete` or `[DONE]` end the stream; an `error`
+/// event raises after the events before it.
+#[derive(Default)]
+struct ResponsesDecoder {
+    done: bool,
+}
+
+/// The `type` of a Responses stream event and, for `error` events, the error.
+#[derive(Deserialize)]
+struct EventProbe {
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+impl Translate for ResponsesDecoder {
+    type Framing = sse::Decoder;
+
+    fn decode(&mut self, events: Vec<sse::Event>, out: &mut Vec<Vec<u8>>) -> Result<(), Error> {
+        for ev in events {
+            if self.done {
+                break;
+            }
+            let data = ev.data.trim();
+            if data == "[DONE]" {
+                self.done = true;
+                continue;
+            }
+            if data.is_empty() {
+                continue;
+            }
+            let probe: EventProbe = parse_event(data)?;
+            match probe.kind.as_str() {
+                "error" => {
+                    // OpenAI sends the fields on the event; some servers nest them in `error`.
+                    let err = match probe.error {
+                        Some(e) if e.is_object() => e,
+                        _ => parse_event::<Value>(data)?,
+                    };
+                    return Err(error_object(200, &err, data.as_bytes()));
+                }
+                "response.completed" | "response.failed" | "response.incomplete" => {
+                    self.done = true;
+                }
+                _ => {}
+            }
+            out.push(ev.data.into_bytes());
+        }
+        Ok(())
+    }
+
+    fn done(&self) -> bool {
+        self.done
+    }
+}
+
 impl ChunkDecoder {
     fn shape(&self, data: Vec<u8>) -> Result<Vec<u8>, Error> {
         match self.reasoning_field {
@@ -395,11 +525,113 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_endpoint_has_its_path_and_method() {
+        let t = target("m");
+        let cases = [
+            (Endpoint::Responses, "POST", "http://h/v1/responses"),
+            (
+                Endpoint::ImageGeneration,
+                "POST",
+                "http://h/v1/images/generations",
+            ),
+            (Endpoint::Moderation, "POST", "http://h/v1/moderations"),
+            (Endpoint::Rerank, "POST", "http://h/v1/rerank"),
+            (Endpoint::Speech, "POST", "http://h/v1/audio/speech"),
+            (
+                Endpoint::Transcription,
+                "POST",
+                "http://h/v1/audio/transcriptions",
+            ),
+            (
+                Endpoint::ResponsesGet,
+                "GET",
+                "http://h/v1/responses/resp_1-a",
+            ),
+            (
+                Endpoint::ResponsesDelete,
+                "DELETE",
+                "http://h/v1/responses/resp_1-a",
+            ),
+        ];
+        for (ep, method, url) in cases {
+            let r = OPENAI
+                .request(
+                    ep,
+                    &t,
+                    br#"{"model":"m","response_id":"resp_1-a"}"#.to_vec(),
+                )
+                .unwrap();
+            assert_eq!((r.method.as_str(), r.url.as_str()), (method, url), "{ep:?}");
+        }
+        for bad in [r#"{"response_id":"../x"}"#, r#"{"response_id":""}"#, "{}"] {
+            let e = OPENAI
+                .request(Endpoint::ResponsesGet, &t, bad.as_bytes().to_vec())
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::BadRequest, "{bad}");
+        }
+    }
+
+    #[test]
+    fn audio_and_text_transcripts_pass_through() {
+        let audio = b"\xff\xfb\x90\x00 not json".to_vec();
+        assert_eq!(
+            OPENAI
+                .response(Endpoint::Speech, "m", audio.clone())
+                .unwrap(),
+            audio
+        );
+        let srt = b"1\n00:00:00,000 --> 00:00:01,000\nhi\n".to_vec();
+        assert_eq!(
+            OPENAI
+                .response(Endpoint::Transcription, "m", srt.clone())
+                .unwrap(),
+            srt
+        );
+        let e = OPENAI
+            .response(
+                Endpoint::Transcription,
+                "m",
+                br#"{"error":{"message":"x","code":429}}"#.to_vec(),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::RateLimit);
+    }
+
+    #[test]
+    fn responses_stream_passes_events_and_ends_on_completed() {
+        let mut d = OPENAI.stream_decoder(Endpoint::Responses);
+        let body = concat!(
+            "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"error\":null}}\n\n",
+            "data: {\"type\":\"response.output_text.delta\",\"delta\":\"hi\"}\n\n",
+            "data: {\"type\":\"response.completed\",\"response\":{}}\n\n",
+            "data: {\"type\":\"response.output_text.delta\",\"delta\":\"late\"}\n\n",
+        );
+        let out = d.feed(body.as_bytes()).unwrap();
+        assert_eq!(out.len(), 3);
+        assert!(d.done());
+        let mut d = OPENAI.stream_decoder(Endpoint::Responses);
+        let body = concat!(
+            "data: {\"type\":\"response.output_text.delta\",\"delta\":\"a\"}\n\n",
+            "data: {\"type\":\"error\",\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\"}\n\n",
+        );
+        assert_eq!(d.feed(body.as_bytes()).unwrap().len(), 1);
+        let e = d.feed(b"").unwrap_err();
+        assert_eq!(e.message, "slow down");
+        let mut d = OPENAI.stream_decoder(Endpoint::Responses);
+        let nested = "data: {\"type\":\"error\",\"error\":{\"code\":\"context_length_exceeded\",\"message\":\"long\"}}\n\n";
+        assert_eq!(
+            d.feed(nested.as_bytes()).unwrap_err().kind,
+            Kind::ContextWindowExceeded
+        );
+    }
+
+    #[test]
     fn request_goes_to_the_right_path_with_bearer_auth() {
         let t = Target {
             base: "http://h/v1/",
             api_key: Some("sk-x"),
             model: "gpt-4o",
+            uploads: &[],
         };
         let r = COMPATIBLE
             .request(Endpoint::Chat, &t, b"{}".to_vec())
@@ -474,7 +706,7 @@ mod tests {
 
     #[test]
     fn stream_yields_chunks_until_done_and_raises_on_error_events() {
-        let mut d = COMPATIBLE.stream_decoder();
+        let mut d = COMPATIBLE.stream_decoder(Endpoint::Chat);
         let out = d
             .feed(b": keepalive\n\ndata: {\"a\":1}\n\ndata: {\"b\":\"no \\\"error\\\" here\"}\n\ndata: [DONE]\n\ndata: {\"late\":1}\n\n")
             .unwrap();
@@ -487,7 +719,7 @@ mod tests {
         );
         assert!(d.done());
 
-        let mut d = COMPATIBLE.stream_decoder();
+        let mut d = COMPATIBLE.stream_decoder(Endpoint::Chat);
         assert_eq!(d.feed(b"data: {\"a\":1}\n\n").unwrap().len(), 1);
         let e = d
             .feed(b"data: {\"error\":{\"message\":\"upstream died\",\"code\":502}}\n\n")
@@ -500,6 +732,7 @@ mod tests {
             base: "http://h/v1",
             api_key: None,
             model,
+            uploads: &[],
         }
     }
 
@@ -581,7 +814,7 @@ mod tests {
             out["choices"][0]["message"],
             serde_json::json!({"role": "assistant", "content": "a", "reasoning_content": "r"})
         );
-        let mut d = OPENROUTER.stream_decoder();
+        let mut d = OPENROUTER.stream_decoder(Endpoint::Chat);
         let out = d
             .feed(b": OPENROUTER PROCESSING\n\ndata: {\"choices\":[{\"delta\":{\"reasoning\":\"t\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"c\",\"reasoning\":null}}]}\n\n")
             .unwrap();

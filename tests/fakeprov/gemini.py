@@ -15,6 +15,8 @@ replies, all under ``/v1beta/models/{model}``:
   a whole ``GenerateContentResponse`` (one word per record, function calls
   whole), the last one with ``finishReason`` and every one with
   ``usageMetadata``.
+* ``:predict`` (Imagen models) returns ``sampleCount`` images, each the
+  base64 of ``b"PNG:" + prompt``.
 * ``:embedContent`` / ``:batchEmbedContents`` return
   :func:`~fakeprov.openai.embedding_for` of each text (``outputDimensionality``
   truncates).
@@ -30,6 +32,7 @@ replies (:meth:`FakeServer.enqueue`) take precedence over these defaults.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -183,6 +186,7 @@ class FakeGemini(FakeServer):
             "streamGenerateContent": self._generate,
             "embedContent": self._embed,
             "batchEmbedContents": self._batch_embed,
+            "predict": self._predict,
         }
         endpoint = endpoints.get(method)
         if endpoint is None:
@@ -302,6 +306,23 @@ class FakeGemini(FakeServer):
         exchange.end_stream()
 
     # -- embeddings ------------------------------------------------------------
+
+    def _predict(self, exchange: Exchange, model: str, body: dict[str, Any], stream: bool) -> None:
+        """Imagen's ``:predict``: ``sampleCount`` images, each the PNG bytes of its prompt."""
+        if not model.startswith("imagen"):
+            raise _Invalid(f"model {model} does not support predict")
+        instances = body.get("instances")
+        if not isinstance(instances, list) or not instances or "prompt" not in instances[0]:
+            raise _Invalid("instances[0].prompt is required")
+        params = body.get("parameters") or {}
+        if params.get("aspectRatio", "1:1") not in ("1:1", "3:4", "4:3", "9:16", "16:9"):
+            raise _Invalid(f"unsupported aspectRatio {params['aspectRatio']}")
+        image = base64.b64encode(b"PNG:" + instances[0]["prompt"].encode()).decode()
+        predictions = [
+            {"bytesBase64Encoded": image, "mimeType": "image/png"}
+            for _ in range(int(params.get("sampleCount", 1)))
+        ]
+        exchange.send_json(200, {"predictions": predictions})
 
     def _embed(self, exchange: Exchange, model: str, body: dict[str, Any], stream: bool) -> None:
         exchange.send_json(200, {"embedding": _embedding(body)})

@@ -9,6 +9,9 @@ Deterministic default replies:
   gives an SSE stream of chunks (one per word) ending in ``data: [DONE]``.
 * ``POST /v1/embeddings`` returns 8 floats per input, derived from its SHA-256.
 * ``GET /v1/models`` lists :data:`MODELS`.
+* images, moderations, rerank, audio transcriptions and speech: see
+  :mod:`fakeprov.endpoints`.
+* ``/v1/responses`` (create, ``GET`` and ``DELETE`` by id): see :mod:`fakeprov.responses`.
 * Anything else is a 404 with an OpenAI error body.
 
 Chat and embeddings requests consume scripted replies (see
@@ -26,6 +29,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import endpoints
+from .responses import ResponsesStore
 from .server import Exchange, FakeServer, Reply
 
 CREATED = 1_700_000_000
@@ -107,6 +112,8 @@ class FakeOpenAI(FakeServer):
     ) -> None:
         super().__init__(host, port, tls)
         self._completion_ids = itertools.count(1)
+        self.responses = ResponsesStore()
+        """The Responses API's stored responses (see :mod:`fakeprov.responses`)."""
 
     @property
     def url(self) -> str:
@@ -124,8 +131,28 @@ class FakeOpenAI(FakeServer):
             ]
             exchange.send_json(200, {"object": "list", "data": models})
             return
+        if route[1].startswith("/v1/responses/") and route[0] in ("GET", "DELETE"):
+            response_id = route[1].rsplit("/", 1)[1]
+            store = self.responses.get if route[0] == "GET" else self.responses.delete
+            exchange.send_reply(self.next_reply(), lambda: store(exchange, response_id))
+            return
+        if route == ("POST", "/v1/audio/transcriptions"):
+            exchange.send_reply(self.next_reply(), lambda: self._transcription(exchange))
+            return
+        json_endpoints = {
+            "/v1/images/generations": endpoints.images,
+            "/v1/moderations": endpoints.moderations,
+            "/v1/rerank": endpoints.rerank,
+            "/v2/rerank": endpoints.rerank,  # Cohere's path under its host root
+            "/v1/audio/speech": endpoints.speech,
+        }
         if route == ("POST", "/v1/chat/completions"):
             endpoint = self._chat
+        elif route[0] == "POST" and route[1] in json_endpoints:
+            handler = json_endpoints[route[1]]
+            endpoint = lambda ex, body: handler(ex, body, _BadRequest)  # noqa: E731
+        elif route == ("POST", "/v1/responses"):
+            endpoint = lambda ex, body: self.responses.create(ex, body, _BadRequest)  # noqa: E731
         elif route == ("POST", "/v1/embeddings"):
             endpoint = self._embeddings
         else:
@@ -147,6 +174,12 @@ class FakeOpenAI(FakeServer):
             if not isinstance(body.get("model"), str):
                 raise _BadRequest("you must provide a model parameter", "model")
             endpoint(exchange, body)
+        except _BadRequest as exc:
+            exchange.send_json(400, _error_body(str(exc), "invalid_request_error", None, exc.param))
+
+    def _transcription(self, exchange: Exchange) -> None:
+        try:
+            endpoints.transcriptions(exchange, _BadRequest)
         except _BadRequest as exc:
             exchange.send_json(400, _error_body(str(exc), "invalid_request_error", None, exc.param))
 

@@ -34,6 +34,8 @@ __all__ = [
     "Embedding",
     "EmbeddingResponse",
     "Function",
+    "ImageObject",
+    "ImageResponse",
     "Message",
     "ModelResponse",
     "ModelResponseBase",
@@ -49,6 +51,7 @@ __all__ = [
     "StreamingChoices",
     "TextChoices",
     "TextCompletionResponse",
+    "TranscriptionResponse",
     "Usage",
 ]
 
@@ -279,6 +282,38 @@ class EmbeddingResponse(OpenAIObject):
     data: list[Embedding] = Field(default_factory=list)
     object: str = "list"
     usage: Usage = Field(default_factory=Usage)
+    _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _response_ms: Optional[float] = PrivateAttr(default=None)
+
+
+class ImageObject(OpenAIObject):
+    """One generated image: ``url`` or ``b64_json`` (as ``response_format``
+    asked), and ``revised_prompt`` when the provider rewrote the prompt."""
+
+    b64_json: Optional[str] = None
+    url: Optional[str] = None
+    revised_prompt: Optional[str] = None
+
+
+class ImageResponse(OpenAIObject):
+    """The answer of ``image_generation``: ``created`` (Unix seconds), ``data``
+    (``ImageObject`` list) and the provider's ``usage`` when sent."""
+
+    created: int = Field(default_factory=_now)
+    data: list[ImageObject] = Field(default_factory=list)
+    usage: Optional[Any] = None
+    _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _response_ms: Optional[float] = PrivateAttr(default=None)
+
+
+class TranscriptionResponse(OpenAIObject):
+    """The answer of ``transcription``: ``text``, plus ``language``,
+    ``duration`` (seconds), ``words``, ``segments`` and ``usage`` when the
+    provider sends them (``response_format="verbose_json"``). For
+    ``text``/``srt``/``vtt`` formats ``text`` is the provider's whole body."""
+
+    text: Optional[str] = None
+    usage: Optional[Any] = None
     _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
     _response_ms: Optional[float] = PrivateAttr(default=None)
 

@@ -1,0 +1,91 @@
+"""The iteration every stream object shares: batches of JSON documents pulled
+from a native ``_elc_core.Stream`` (``next_batch`` for ``for``, ``anext_batch``
+for ``async for``), shaped one by one by the subclass's ``_shape``.
+
+A fault is raised as litellm's exception after every document that arrived
+before it. Leaving the loop early, ``close()``, the context manager, or
+garbage collection closes the connection.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Generic, Optional, TypeVar
+
+from typing_extensions import Self
+
+from . import _elc_core, _request
+
+_T = TypeVar("_T")
+
+
+class NativeStreamIterator(Generic[_T]):
+    """Sync and async iterator over a native stream; subclasses define ``_shape``."""
+
+    def __init__(self, native: _elc_core.Stream) -> None:
+        self.completion_stream = native
+        self._pending: deque[bytes] = deque()
+
+    def _shape(self, raw: bytes) -> Optional[_T]:
+        """One document → the object to yield, or ``None`` to skip it."""
+        raise NotImplementedError
+
+    def _next_pending(self) -> Optional[_T]:
+        while self._pending:
+            item = self._shape(self._pending.popleft())
+            if item is not None:
+                return item
+        return None
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> _T:
+        while True:
+            item = self._next_pending()
+            if item is not None:
+                return item
+            try:
+                batch = self.completion_stream.next_batch()
+            except _elc_core.ProviderError as e:
+                raise _request.native_error(e) from None
+            if batch is None:
+                raise StopIteration
+            self._pending.extend(batch)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> _T:
+        while True:
+            item = self._next_pending()
+            if item is not None:
+                return item
+            try:
+                batch = await self.completion_stream.anext_batch()
+            except _elc_core.ProviderError as e:
+                raise _request.native_error(e) from None
+            if batch is None:
+                raise StopAsyncIteration
+            self._pending.extend(batch)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+    async def aclose(self) -> None:
+        """Close the connection (async spelling of ``close``)."""
+        self.close()
+
+    def close(self) -> None:
+        """Stop reading and close the connection; later iteration ends at once."""
+        self.completion_stream.close()
+        self._pending.clear()

@@ -1,0 +1,1 @@
+"""Image generation, as in ``litellm.images``."""

@@ -1,0 +1,1 @@
+"""Rerank, as in ``litellm.rerank_api``."""
