@@ -17,6 +17,7 @@ US = "edgequake_litellm"
 ROWS = [
     ("import_ms", "import time, ms (minus bare interpreter)", "import"),
     ("import_pydantic_ms", "`import pydantic` in the same venv, ms", "import"),
+    ("first_exception_ms", "import + first exception name (loads openai), ms", "import"),
     ("installed_mb", "installed footprint, MB (dependency closure)", "footprint"),
     ("distributions", "distributions in the closure", "footprint"),
     ("native_lib_mb", "native library, MB", "footprint"),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the dev dependencies and run the whole suite: the README's second command.
 #   Rust: cargo fmt --check, cargo clippy -D warnings, cargo test
-#   Python: ruff, mypy --strict, stubtest, pytest (unit + fake-server + llama-server tiers)
+#   Python: ruff, mypy --strict, stubtest, pytest (unit + fake-server + llama-server tiers,
+#   and the framework tier: five frameworks in venvs cached in ~/.cache/edgequake-litellm)
+#   Workflows: zizmor --offline (no findings), check-jsonschema against the workflow schema
 # The llama.cpp llama-server used by the end-to-end tier is built once per machine into
 # ~/.cache/edgequake-litellm (about 12 minutes on 2 cores), then reused.
 set -euo pipefail
@@ -20,6 +22,9 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 # The end-to-end fixture builds in the background while the rest installs and checks.
 bash tests/e2e/llama_server.sh build >/tmp/elc-llama-build.log 2>&1 &
 llama_build=$!
+# So do the framework tier's venvs (tests/downstream; cached, rebuilt only when pins change).
+bash scripts/downstream_venvs.sh >/tmp/elc-downstream-venvs.log 2>&1 &
+downstream_build=$!
 
 # tests/model_data compares the bundled model data with the litellm release it came from,
 # installed alone in a venv of its own (cached; about a minute and 300 MB once per machine).
@@ -42,10 +47,12 @@ pip install -q -e '.[dev]'
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo test --quiet
-ruff check python tests examples benches
-ruff format --check python tests examples benches
+ruff check python tests examples benches scripts
+ruff format --check python tests examples benches scripts
 mypy --strict python/edgequake_litellm
 python -m mypy.stubtest edgequake_litellm._elc_core
+zizmor --offline .github/workflows
+check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 if ! wait "$llama_build"; then
   cat /tmp/elc-llama-build.log >&2
@@ -56,4 +63,8 @@ if ! wait "$ref_build"; then
   cat /tmp/elc-ref-litellm.log >&2
   exit 1
 fi
-python -m pytest -q
+if ! wait "$downstream_build"; then
+  cat /tmp/elc-downstream-venvs.log >&2
+  exit 1
+fi
+ELC_DOWNSTREAM_REQUIRED=1 python -m pytest -q

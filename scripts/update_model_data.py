@@ -33,9 +33,10 @@ from pathlib import Path
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-import litellm  # noqa: E402
-from litellm.types.utils import ABOVE_THRESHOLD_COST_KEY_PATTERN as ABOVE_THRESHOLD  # noqa: E402
-from importlib.metadata import version  # noqa: E402
+from importlib.metadata import version
+
+import litellm
+from litellm.types.utils import ABOVE_THRESHOLD_COST_KEY_PATTERN as ABOVE_THRESHOLD
 
 OUT = Path(__file__).resolve().parent.parent / "python" / "edgequake_litellm" / "data"
 #: tiktoken's blob URLs; its cache file name is the SHA-1 of the URL.

@@ -12,12 +12,13 @@ pub mod runtime;
 pub mod shutdown;
 pub mod sse;
 pub mod tokenizer;
+pub mod version;
 
 use pyo3::prelude::*;
 
 #[pymodule]
 fn _elc_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("__version__", version::pep440(env!("CARGO_PKG_VERSION")))?;
     m.add("ProviderError", m.py().get_type::<error::ProviderError>())?;
     m.add_function(wrap_pyfunction!(shutdown::shutdown, m)?)?;
     m.add_class::<tokenizer::Tokenizer>()?;

@@ -26,6 +26,7 @@ TOOLS = [
 ]
 
 
+@pytest.mark.smoke
 def test_completion_returns_litellm_shaped_objects(srv: FakeOpenAI) -> None:
     r = litellm.completion(model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k")
     assert isinstance(r, litellm.ModelResponse)
@@ -110,6 +111,7 @@ def test_unknown_kwargs_pass_through_and_litellm_internal_ones_do_not(srv: FakeO
     assert "metadata" not in body and "num_retries" not in body and "timeout" not in body
 
 
+@pytest.mark.smoke
 def test_n_choices_and_tool_calls(srv: FakeOpenAI) -> None:
     r = litellm.completion(
         model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", n=2
@@ -212,6 +214,7 @@ def test_provider_prefixes_and_custom_llm_provider(srv: FakeOpenAI) -> None:
     assert litellm.get_llm_provider("gpt-4o")[:2] == ("gpt-4o", "openai")
 
 
+@pytest.mark.smoke
 def test_acompletion_matches_completion(srv: FakeOpenAI) -> None:
     async def run() -> list[litellm.ModelResponse]:
         calls = [

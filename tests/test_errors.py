@@ -44,6 +44,7 @@ def test_status_maps_to_litellm_class(
     assert isinstance(e, litellm.APIError)
 
 
+@pytest.mark.smoke
 def test_subclasses_keep_litellm_catch_patterns(srv: FakeOpenAI) -> None:
     srv.enqueue(openai_error(400, "too long", code="context_length_exceeded"))
     with pytest.raises(litellm.BadRequestError):
@@ -90,6 +91,7 @@ def test_timeout_raises_promptly(srv: FakeOpenAI) -> None:
     assert srv.wait_for_disconnect(timeout=5)
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
@@ -137,6 +139,7 @@ def test_a_server_given_by_api_base_needs_no_key(srv: FakeOpenAI) -> None:
     assert "authorization" not in srv.last.headers
 
 
+@pytest.mark.smoke
 def test_api_key_never_appears_in_errors(srv: FakeOpenAI) -> None:
     secret = "sk-sentinel-0123456789"
     srv.enqueue(openai_error(401, f"Incorrect API key provided: {secret}", code="invalid_api_key"))

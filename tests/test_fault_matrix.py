@@ -253,7 +253,7 @@ ANTHROPIC = Wire(
             400,
             "invalid_request_error",
             "prompt is too long: 208310 tokens > 200000 maximum",
-            litellm.BadRequestError,
+            litellm.ContextWindowExceededError,
         ),
         "400-policy": anthropic_case(
             400,
@@ -359,7 +359,7 @@ GEMINI = Wire(
             "The input token count (1200000) exceeds the maximum number of tokens allowed "
             "(1048576).",
             "INVALID_ARGUMENT",
-            litellm.BadRequestError,
+            litellm.ContextWindowExceededError,
         ),
         # No 400 for content policy: a blocked prompt is a 200 whose promptFeedback has a
         # blockReason (finish_reason "content_filter", tests/test_gemini.py).

@@ -37,6 +37,7 @@ def stream(srv: FakeOpenAI, **kw: Any) -> Any:
     )
 
 
+@pytest.mark.smoke
 def test_sync_stream_chunks_are_shaped_like_litellm(srv: FakeOpenAI) -> None:
     chunks = list(stream(srv))
     assert all(isinstance(c, litellm.ModelResponseStream) for c in chunks)
@@ -64,6 +65,7 @@ def test_include_usage_gives_a_final_usage_chunk_with_one_empty_choice(srv: Fake
     assert built.choices[0].finish_reason == "stop"
 
 
+@pytest.mark.smoke
 def test_async_stream(srv: FakeOpenAI) -> None:
     async def run() -> list[litellm.ModelResponseStream]:
         s = await litellm.acompletion(
@@ -76,6 +78,7 @@ def test_async_stream(srv: FakeOpenAI) -> None:
     assert chunks[0].choices[0].delta.role == "assistant"
 
 
+@pytest.mark.smoke
 def test_streamed_tool_call_rebuilds(srv: FakeOpenAI) -> None:
     chunks = list(stream(srv, tools=TOOLS, tool_choice="required"))
     built = litellm.stream_chunk_builder(chunks)
@@ -112,6 +115,7 @@ def test_split_frames_crlf_and_comments_decode(srv: FakeOpenAI) -> None:
     assert [c.choices[0].delta.content for c in chunks] == ["he", "llo"]
 
 
+@pytest.mark.smoke
 def test_error_event_after_200_raises_mapped_class_after_chunks(srv: FakeOpenAI) -> None:
     err = {"error": {"message": "upstream overloaded", "type": "server_error", "code": 503}}
     srv.enqueue(Reply(sse_events=[json.dumps(chunk("a")), json.dumps(err)]))

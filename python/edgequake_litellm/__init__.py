@@ -10,34 +10,35 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import importlib.util
 import os
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import _alias, _elc_core
 from ._elc_core import __version__
-from .exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    AuthenticationError,
-    BadGatewayError,
-    BadRequestError,
-    ContentPolicyViolationError,
-    ContextWindowExceededError,
-    InternalServerError,
-    ModelNotMappedError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServiceUnavailableError,
-    Timeout,
-    UnprocessableEntityError,
-    UnsupportedParamsError,
-)
 
 if TYPE_CHECKING:
     from .caching.caching import Cache, disable_cache, enable_cache, update_cache
     from .cost_calculator import completion_cost, cost_per_token
+    from .exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        AuthenticationError,
+        BadGatewayError,
+        BadRequestError,
+        ContentPolicyViolationError,
+        ContextWindowExceededError,
+        InternalServerError,
+        ModelNotMappedError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServiceUnavailableError,
+        Timeout,
+        UnprocessableEntityError,
+        UnsupportedParamsError,
+    )
     from .litellm_core_utils.get_model_cost_map import ModelCostMap, get_model_cost_map
     from .litellm_core_utils.get_supported_openai_params import (
         OPENAI_CHAT_COMPLETION_PARAMS,
@@ -87,10 +88,67 @@ if TYPE_CHECKING:
     model_list: list[str]
     models_by_provider: dict[str, set[str]]
 
+#: litellm's exception classes (``exceptions.__all__``).
+_EXCEPTIONS = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "AuthenticationError",
+    "AzureOpenAIError",
+    "BadGatewayError",
+    "BadRequestError",
+    "ContentPolicyViolationError",
+    "ContextWindowExceededError",
+    "ImageFetchError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "JSONSchemaValidationError",
+    "LiteLLMUnknownProvider",
+    "MockException",
+    "ModelNotMappedError",
+    "NotFoundError",
+    "OpenAIError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RejectedRequestError",
+    "RouterRateLimitError",
+    "ServiceUnavailableError",
+    "Timeout",
+    "UnprocessableEntityError",
+    "UnsupportedParamsError",
+)
+
 #: Public names whose modules load on first use (they build pydantic models):
 #: ``import edgequake_litellm`` stays cheap; the first call pays once.
 _LAZY = {
-    **dict.fromkeys(("acompletion", "aembedding", "completion", "embedding"), ".main"),
+    # Exceptions load on first use: with openai installed they subclass openai's classes,
+    # and importing openai costs more than this whole package.
+    **dict.fromkeys(_EXCEPTIONS, ".exceptions"),
+    **dict.fromkeys(("get_secret", "get_secret_bool"), ".secret_managers.main"),
+    **dict.fromkeys(
+        (
+            "ChatCompletionAnnotation",
+            "ChatCompletionAssistantMessage",
+            "ChatCompletionSystemMessage",
+            "ChatCompletionToolCallFunctionChunk",
+            "ChatCompletionToolMessage",
+            "ChatCompletionUserMessage",
+            "OpenAIMessageContent",
+        ),
+        ".types.llms.openai",
+    ),
+    **dict.fromkeys(
+        (
+            "acompletion",
+            "acompletion_with_retries",
+            "aembedding",
+            "completion",
+            "completion_with_retries",
+            "embedding",
+        ),
+        ".main",
+    ),
+    "batch_completion": ".batch_completion.main",
     "CustomStreamWrapper": ".streaming",
     **dict.fromkeys(
         (
@@ -103,6 +161,7 @@ _LAZY = {
             "Function",
             "Message",
             "ModelResponse",
+            "ModelResponseBase",
             "ModelResponseStream",
             "StreamingChoices",
             "Usage",
@@ -174,6 +233,10 @@ def _lazy_data(name: str) -> Any:
     return chat if name == "model_list" else by_provider
 
 
+#: Where an unimplemented litellm name is explained.
+_COMPATIBILITY_TABLE = "the README's table 'Compatibility with litellm's names'"
+
+
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
@@ -182,9 +245,17 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    if module is not None:
+        value = getattr(importlib.import_module(module, __name__), name)
+    elif not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        # A submodule (``litellm.utils``, ``litellm.types``...): reachable as an attribute
+        # without importing it first, as litellm's are; loaded on first use.
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(
+            f"module {__name__!r} has no attribute {name!r}: litellm's {name!r} is not "
+            f"implemented by edgequake-litellm (see {_COMPATIBILITY_TABLE})"
+        )
     globals()[name] = value
     return value
 
@@ -218,6 +289,35 @@ drop_params: bool = bool(os.environ.get("LITELLM_DROP_PARAMS"))
 cache: Optional[Cache] = None
 #: ``token_counter`` returns 0 when set (litellm's switch).
 disable_token_counter: bool = False
+
+# -- PLACEHOLDER for issue 13 (callbacks): the names crewai reads when it builds an LLM.
+# Issue 13's branch defines and honours these; on merge, keep its version and drop these.
+callbacks: list[Any] = []
+success_callback: list[Any] = []
+failure_callback: list[Any] = []
+_async_success_callback: list[Any] = []
+_async_failure_callback: list[Any] = []
+set_verbose: bool = False
+
+#: litellm's ``model_alias_map``: ``{"alias": "provider/model"}``, resolved on every call.
+model_alias_map: dict[str, str] = {}
+#: Accepted for litellm code that sets them; no effect here (README, "Module settings").
+suppress_debug_info: bool = False
+telemetry: bool = True
+modify_params: bool = bool(os.environ.get("LITELLM_MODIFY_PARAMS"))
+use_litellm_proxy: bool = False
+add_function_to_prompt: bool = False
+model_fallbacks: Optional[list[Any]] = None
+context_window_fallback_dict: dict[str, str] = {}
+#: Sent as ``api-version`` where a provider takes one (Azure-style gateways); else unused.
+api_version: Optional[str] = None
+#: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
+client_session: Any = None
+aclient_session: Any = None
+#: The response cache: ``None`` until a ``litellm.Cache`` is assigned (the caching issue).
+cache: Any = None
+max_tokens: int = 4096
+retry: bool = True
 
 _alias.install()
 # Native threads must not re-enter the interpreter once it starts finalizing.

@@ -59,3 +59,35 @@ def install() -> None:
     """Put the finder first on ``sys.meta_path`` (once)."""
     if not any(isinstance(f, AliasFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, AliasFinder())
+
+
+def public_module(real: str) -> str:
+    """The module name a class of module ``real`` reports: ``litellm.x`` while aliased.
+
+    Under ``sys.modules["litellm"] = edgequake_litellm``, frameworks test
+    ``type(e).__module__.startswith("litellm")`` (crewai: retry or not) and
+    restricted unpicklers trust only ``litellm.types.*`` (dspy's cache). The
+    ``litellm.x`` module is registered as ``edgequake_litellm.x`` itself, so
+    pickle and pydantic find the class there; without the alias the real name
+    is kept and a pickle does not depend on litellm.
+    """
+    if sys.modules.get("litellm") is not sys.modules.get(_PACKAGE):
+        return real
+    alias = "litellm" + real[len(_PACKAGE) :]
+    module = sys.modules.get(real)
+    if module is not None:
+        sys.modules.setdefault(alias, module)
+    return alias
+
+
+class AliasNamed(type):
+    """Metaclass: ``cls.__module__`` is :func:`public_module` of where the class is defined.
+
+    A metaclass deriving from this one must repeat the property in its body
+    (``__module__ = AliasNamed.__dict__["__module__"]``): its body's own
+    ``__module__`` string would otherwise shadow it.
+    """
+
+    @property
+    def __module__(cls) -> str:  # type: ignore[override]
+        return public_module(cls.__dict__.get("__module__", _PACKAGE))

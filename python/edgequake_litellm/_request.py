@@ -9,14 +9,31 @@ the OpenAI-shaped JSON body.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pydantic import BaseModel
 
 from . import _elc_core
-from .exceptions import bad_request
+from ._settings import config
+
+if TYPE_CHECKING:
+    from .exceptions import APIError, BadRequestError
+
+
+def bad_request(message: str, model: str = "", llm_provider: str = "") -> BadRequestError:
+    """A ``BadRequestError`` for an argument refused before any network call."""
+    from .exceptions import BadRequestError  # loads openai when installed: not at import
+
+    return BadRequestError(message, model, llm_provider)
+
+
+def native_error(err: BaseException) -> APIError:
+    """litellm's exception for a native ``ProviderError`` (``exceptions.from_native``)."""
+    from .exceptions import from_native
+
+    return from_native(err)
+
 
 #: Default retries when neither the call nor ``litellm.num_retries`` sets one:
 #: litellm's ``DEFAULT_MAX_RETRIES`` (the openai SDK's ``max_retries``).
@@ -111,9 +128,7 @@ class NativeCall:
         )
 
 
-def _config() -> Any:
-    """The package module, whose attributes are litellm's module globals."""
-    return sys.modules[__package__]
+_config = config
 
 
 def _json_default(obj: Any) -> Any:
@@ -239,9 +254,10 @@ def prepare(
     the provider's table first (``get_supported_openai_params``)."""
     if not isinstance(model, str) or not model:
         raise bad_request(f"model must be a non-empty string, got {model!r}")
+    cfg = _config()
+    model = cfg.model_alias_map.get(model, model)  # litellm.model_alias_map
     custom = kwargs.get("custom_llm_provider")
     provider, model_id, key_globals = _elc_core.route(model, custom)
-    cfg = _config()
     api_key = kwargs.get("api_key") or cfg.api_key
     for name in key_globals:
         api_key = api_key or getattr(cfg, name, None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from .exceptions import ModelNotMappedError
+from ._model_errors import ModelNotMappedError
 
 __all__ = ["completion_cost", "cost_per_token", "response_cost"]
 

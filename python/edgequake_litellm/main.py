@@ -13,11 +13,17 @@ from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
 from . import _elc_core, _request
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
-from .exceptions import from_native
 from .streaming import CustomStreamWrapper
 from .types.utils import EmbeddingResponse, ModelResponse
 
-__all__ = ["acompletion", "aembedding", "completion", "embedding"]
+__all__ = [
+    "acompletion",
+    "acompletion_with_retries",
+    "aembedding",
+    "completion",
+    "completion_with_retries",
+    "embedding",
+]
 
 _OPTIONS_DOC = """
     Call options (all optional, litellm's names):
@@ -70,6 +76,15 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
     }
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
+
+
+def _mock_completion(
+    model: str, messages: list[Any], stream: Optional[bool], kwargs: dict[str, Any]
+) -> Union[ModelResponse, CustomStreamWrapper]:
+    """``mock_response=`` / ``mock_tool_calls=``: litellm's mock, no I/O (``mock_functions``)."""
+    from .litellm_core_utils.mock_functions import mock_completion
+
+    return mock_completion(model, messages, stream=stream, **kwargs)
 
 
 def _embedding_response(raw: bytes, call: _request.NativeCall, started: float) -> EmbeddingResponse:
@@ -136,6 +151,8 @@ def completion(
             per provider: the README's "Errors" table.
     """
     messages = [] if messages is None else messages
+    if kwargs.get("mock_response") is not None or kwargs.get("mock_tool_calls"):
+        return _mock_completion(model, messages, stream, kwargs)
     started = time.perf_counter()
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
@@ -146,7 +163,7 @@ def completion(
             )
         raw = _elc_core.call("chat", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _model_response(raw, call, started)
 
 
@@ -181,6 +198,8 @@ async def acompletion(
     ``stream=True`` it returns the ``CustomStreamWrapper`` to ``async for`` over.
     """
     messages = [] if messages is None else messages
+    if kwargs.get("mock_response") is not None or kwargs.get("mock_tool_calls"):
+        return _mock_completion(model, messages, stream, kwargs)
     started = time.perf_counter()
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
@@ -191,7 +210,7 @@ async def acompletion(
             )
         raw = await _elc_core.acall("chat", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _model_response(raw, call, started)
 
 
@@ -212,22 +231,51 @@ def embedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse
     Raises:
         The same classes as ``completion``.
     """
+    if kwargs.get("mock_response") is not None:
+        from .litellm_core_utils.mock_functions import mock_embedding
+
+        return mock_embedding(model, kwargs["mock_response"])
     started = time.perf_counter()
     try:
         call = _request.embedding(model, input, kwargs)
         raw = _elc_core.call("embedding", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _embedding_response(raw, call, started)
 
 
 @cached("aembedding")
 async def aembedding(model: str, input: Any = None, **kwargs: Any) -> EmbeddingResponse:
     """Async ``embedding``: same arguments, returns and exceptions."""
+    if kwargs.get("mock_response") is not None:
+        from .litellm_core_utils.mock_functions import mock_embedding
+
+        return mock_embedding(model, kwargs["mock_response"])
     started = time.perf_counter()
     try:
         call = _request.embedding(model, input, kwargs)
         raw = await _elc_core.acall("embedding", *call.args())
     except _elc_core.ProviderError as e:
-        raise from_native(e) from None
+        raise _request.native_error(e) from None
     return _embedding_response(raw, call, started)
+
+
+def completion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    """``completion`` with ``num_retries`` attempts in all (default 3), as litellm's.
+
+    litellm re-runs the whole call on any exception (tenacity); here the native core retries
+    what can succeed on a retry (408/409/429/5xx, connection failures, with backoff and
+    ``retry-after``) and a 400 or 401 is raised at once. ``retry_strategy`` is accepted.
+    """
+    attempts = kwargs.pop("num_retries", 3)
+    kwargs.pop("retry_strategy", None)
+    kwargs.pop("original_function", None)
+    return completion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)
+
+
+async def acompletion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    """Async ``completion_with_retries``: same arguments and retry rules."""
+    attempts = kwargs.pop("num_retries", 3)
+    kwargs.pop("retry_strategy", None)
+    kwargs.pop("original_function", None)
+    return await acompletion(*args, num_retries=max(int(attempts) - 1, 0), **kwargs)

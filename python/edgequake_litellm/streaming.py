@@ -22,8 +22,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, Optional
 
-from . import _elc_core
-from .exceptions import from_native
+from . import _elc_core, _request
 from .types.utils import ModelResponseStream, StreamingChoices
 
 __all__ = ["CustomStreamWrapper"]
@@ -101,7 +100,7 @@ class CustomStreamWrapper:
             try:
                 batch = self.completion_stream.next_batch()
             except _elc_core.ProviderError as e:
-                raise from_native(e) from None
+                raise _request.native_error(e) from None
             if batch is None:
                 raise StopIteration
             self._pending.extend(batch)
@@ -125,7 +124,7 @@ class CustomStreamWrapper:
             try:
                 batch = await self.completion_stream.anext_batch()
             except _elc_core.ProviderError as e:
-                raise from_native(e) from None
+                raise _request.native_error(e) from None
             if batch is None:
                 raise StopAsyncIteration
             self._pending.extend(batch)

@@ -14,23 +14,17 @@ import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
+from ._model_errors import ModelNotMappedError
 from .cost_calculator import completion_cost, cost_per_token, response_cost
-from .exceptions import ModelNotMappedError
 from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
 from .litellm_core_utils.token_counter import decode, encode, token_counter
-from .types.utils import (
-    ChatCompletionMessageToolCall,
-    Choices,
-    Function,
-    Message,
-    ModelResponse,
-    ModelResponseStream,
-    Usage,
-)
+
+if TYPE_CHECKING:
+    from .types.utils import ModelResponse, ModelResponseStream
 
 __all__ = [
     "completion_cost",
@@ -60,11 +54,17 @@ __all__ = [
 ]
 
 
-def _config() -> Any:
-    from ._request import _config as config
+from ._settings import config as _config
 
-    return config()
 
+def __getattr__(name: str) -> Any:
+    """litellm.utils also exports the response types (``from litellm.utils import Message``):
+    served from ``types.utils`` on first use, so model-data lookups do not load pydantic."""
+    from .types import utils as types_utils
+
+    if name in types_utils.__all__:
+        return getattr(types_utils, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # -- model map lookups -----------------------------------------------------------
 
@@ -440,6 +440,15 @@ def stream_chunk_builder(
 
     Returns ``None`` for no chunks.
     """
+    from .types.utils import (
+        ChatCompletionMessageToolCall,
+        Choices,
+        Function,
+        Message,
+        ModelResponse,
+        Usage,
+    )
+
     chunks = list(chunks)
     if not chunks:
         return None

@@ -867,7 +867,18 @@ fn error_object(status: u16, v: &Value, raw: &[u8]) -> Error {
         (200, None) => (Kind::InternalServer, 500),
         (s, by_type) => (status_kind(s, by_type.map(|(k, _)| k)), s),
     };
+    let kind = if kind == Kind::BadRequest && is_context_overflow(&message) {
+        Kind::ContextWindowExceeded
+    } else {
+        kind
+    };
     Error::http(kind, status, message, raw)
+}
+
+/// Anthropic's context-overflow 400 has no error type of its own: its documented message
+/// is `prompt is too long: 208310 tokens > 200000 maximum`. Matched at the start only.
+fn is_context_overflow(message: &str) -> bool {
+    message.starts_with("prompt is too long:")
 }
 
 /// The kind of an HTTP error status: the common table's, else the error
@@ -1818,5 +1829,25 @@ data: {"type": "message_stop"}
         let e = decode(&["event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"api_error\", \"message\": \"boom\"}}\n\n"]).unwrap_err();
         assert_eq!((e.kind, e.status), (Kind::InternalServer, Some(500)));
         assert_eq!(decode(&["data: {nope\n\n"]).unwrap_err().kind, Kind::Api);
+    }
+
+    #[test]
+    fn prompt_too_long_is_context_window_exceeded() {
+        // docs.anthropic.com/en/api/errors: the overflow is an invalid_request_error.
+        let err = |m: &str| {
+            let raw =
+                json!({"type": "error", "error": {"type": "invalid_request_error", "message": m}});
+            error_object(400, &raw, raw.to_string().as_bytes())
+        };
+        let e = err("prompt is too long: 208310 tokens > 200000 maximum");
+        assert_eq!((e.kind, e.status), (Kind::ContextWindowExceeded, Some(400)));
+        assert_eq!(
+            err("messages: the prompt is too long: 5 > 4").kind,
+            Kind::BadRequest
+        );
+        assert_eq!(
+            err("max_tokens: 9 > 8, which is the maximum").kind,
+            Kind::BadRequest
+        );
     }
 }

@@ -181,9 +181,22 @@ fn google_error(status: u16, err: &Value, body: &[u8]) -> Error {
         };
         (kind, status)
     };
+    let kind = if kind == Kind::BadRequest && is_context_overflow(&message) {
+        Kind::ContextWindowExceeded
+    } else {
+        kind
+    };
     let mut e = Error::http(kind, status, message, body);
     e.retry_after = retry_delay;
     e
+}
+
+/// Gemini's context-overflow 400 (`INVALID_ARGUMENT`, no reason of its own) reads
+/// `The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).`
+/// Matched from the start, with the sentence's fixed second half.
+fn is_context_overflow(message: &str) -> bool {
+    message.starts_with("The input token count (")
+        && message.contains(") exceeds the maximum number of tokens allowed (")
 }
 
 /// Seconds of a protobuf JSON `Duration` (`"43s"`, `"0.250s"`).
@@ -1968,6 +1981,19 @@ mod tests {
             (
                 400,
                 r#"{"error":{"code":400,"message":"Request contains an invalid argument.","status":"INVALID_ARGUMENT"}}"#,
+                Kind::BadRequest,
+                400,
+            ),
+            (
+                400,
+                r#"{"error":{"code":400,"message":"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}"#,
+                Kind::ContextWindowExceeded,
+                400,
+            ),
+            (
+                // Not anchored at the start: an ordinary 400.
+                400,
+                r#"{"error":{"code":400,"message":"Bad tool: The input token count (1) exceeds the maximum number of tokens allowed (0).","status":"INVALID_ARGUMENT"}}"#,
                 Kind::BadRequest,
                 400,
             ),

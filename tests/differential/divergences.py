@@ -188,16 +188,6 @@ DIVERGENCES: tuple[Divergence, ...] = (
         README,
     ),
     Divergence(
-        "context_window_by_message_text",
-        _p("anthropic", "gemini"),
-        _p("fault_400_context_window"),
-        ("error.class",),
-        "ContextWindowExceededError, found by searching the message text",
-        "BadRequestError: the error carries no code of its own",
-        "mapped by status and error type/code only",
-        README,
-    ),
-    Divergence(
         "no_answer_is_connection_error",
         _p("openai", "anthropic"),
         TRANSPORT_FAULTS,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .._request import _config
-from ..exceptions import BadRequestError
+from .._settings import config as _config
 from . import model_facts
 
 __all__ = ["get_llm_provider", "model_map_provider"]
@@ -52,6 +51,12 @@ def _map_provider(model: str) -> Optional[str]:
     return provider if provider in model_facts.provider_set() else None
 
 
+def _bad_request(message: str, model: str) -> Exception:
+    from ..exceptions import BadRequestError  # only to raise: it imports openai
+
+    return BadRequestError(message, model)
+
+
 def get_llm_provider(
     model: str,
     custom_llm_provider: Optional[str] = None,
@@ -72,7 +77,7 @@ def get_llm_provider(
         BadRequestError: no provider can be told ("LLM Provider NOT provided", as litellm).
     """
     if not isinstance(model, str) or not model:
-        raise BadRequestError(f"model must be a non-empty string, got {model!r}", str(model))
+        raise _bad_request(f"model must be a non-empty string, got {model!r}", str(model))
     if custom_llm_provider:
         prefix = custom_llm_provider + "/"
         return (
@@ -94,7 +99,7 @@ def get_llm_provider(
     if provider is None and model.startswith("claude-"):
         provider = "anthropic"
     if provider is None:
-        raise BadRequestError(
+        raise _bad_request(
             "LLM Provider NOT provided. Pass in the LLM provider you are trying to call. "
             f"You passed model={model}\n Pass model as E.g. For 'Huggingface' inference "
             "endpoints pass in `completion(model='huggingface/starcoder',..)` "

@@ -13,15 +13,22 @@ comparing or copying it parses everything once.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any, Optional, Union
 
 __all__ = ["ModelCostMap", "get_model_cost_map"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+
+
+def read_data(name: str) -> bytes:
+    """The decompressed bytes of the bundled data file ``name`` (``data/<name>``)."""
+    with open(os.path.join(DATA_DIR, name), "rb") as f:
+        return zlib.decompress(f.read())
+
 
 _lock = threading.Lock()
 _bundled: Optional[tuple[bytes, dict[str, tuple[int, int]]]] = None
@@ -32,7 +39,7 @@ def _bundled_index() -> tuple[bytes, dict[str, tuple[int, int]]]:
     global _bundled
     with _lock:
         if _bundled is None:
-            blob = zlib.decompress((DATA_DIR / "model_prices.zlib").read_bytes())
+            blob = read_data("model_prices.zlib")
             index: dict[str, tuple[int, int]] = {}
             pos, size = 0, len(blob)
             while pos < size:
@@ -229,7 +236,7 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
         return (dict, (self.copy(),))
 
 
-def get_model_cost_map(url: Union[str, Path]) -> dict[str, Any]:
+def get_model_cost_map(url: Union[str, os.PathLike[str]]) -> dict[str, Any]:
     """Read a model map in litellm's JSON format from ``url``: a local path, a ``file://``
     URL, or an ``http(s)://`` URL (fetched now, with a 10 s timeout).
 
@@ -248,9 +255,9 @@ def get_model_cost_map(url: Union[str, Path]) -> dict[str, Any]:
         with urllib.request.urlopen(text, timeout=10) as reply:
             raw = reply.read()
     else:
-        raw = Path(
-            text.removeprefix("file://") if text.startswith("file://") else text
-        ).read_bytes()
+        path = text.removeprefix("file://") if text.startswith("file://") else text
+        with open(path, "rb") as f:
+            raw = f.read()
     data = json.loads(raw)
     if not isinstance(data, Mapping):
         raise ValueError(f"{text}: expected a JSON object of model entries")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Literal, Optional
 
-from ..exceptions import UnsupportedParamsError
 from . import model_facts
 
 __all__ = [
@@ -219,6 +218,8 @@ def check_params(
         for k in unsupported:
             del payload[k]
         return
+    from ..exceptions import UnsupportedParamsError  # only to raise: it imports openai
+
     raise UnsupportedParamsError(
         f"{provider} does not support parameters: {unsupported}, for model={model}. To drop "
         "these, set `litellm.drop_params=True` or for proxy:\n\n`litellm_settings:\n "

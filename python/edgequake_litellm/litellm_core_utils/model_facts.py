@@ -9,11 +9,10 @@ model of every provider.
 from __future__ import annotations
 
 import json
-import zlib
 from functools import cache
 from typing import Any, Optional
 
-from .get_model_cost_map import DATA_DIR
+from .get_model_cost_map import read_data
 
 __all__ = ["chat_model_map", "facts", "litellm_version", "provider_list", "supported_params"]
 
@@ -21,9 +20,7 @@ __all__ = ["chat_model_map", "facts", "litellm_version", "provider_list", "suppo
 @cache
 def facts() -> dict[str, Any]:
     """The decoded facts document."""
-    doc: dict[str, Any] = json.loads(
-        zlib.decompress((DATA_DIR / "model_params.json.zlib").read_bytes())
-    )
+    doc: dict[str, Any] = json.loads(read_data("model_params.json.zlib"))
     return doc
 
 

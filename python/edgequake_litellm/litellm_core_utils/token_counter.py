@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import re
 import threading
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union
 
 from .. import _elc_core
-from .get_model_cost_map import DATA_DIR
+from .._settings import config
+from .get_model_cost_map import read_data
 
 __all__ = ["decode", "encode", "encoding_name_for_model", "token_counter"]
 
@@ -82,7 +82,7 @@ def _tokenizer(name: str) -> _elc_core.Tokenizer:
         with _lock:
             tok = _tokenizers.get(name)
             if tok is None:
-                data = zlib.decompress((DATA_DIR / f"{name}.zlib").read_bytes())
+                data = read_data(f"{name}.zlib")
                 tok = _elc_core.Tokenizer(name, data)
                 _tokenizers[name] = tok
     return tok
@@ -100,9 +100,7 @@ def _tiktoken_name(model: str) -> Optional[str]:
 def _is_openai_chat_model(model: str) -> bool:
     """A map row of an OpenAI chat model, or of an Azure deployment of one (litellm's
     ``_is_openai_cost_map_model``: an Azure row counts only when it names an OpenAI model)."""
-    from .. import _request
-
-    entry = _request._config().model_cost.get(model)
+    entry = config().model_cost.get(model)
     if not isinstance(entry, dict) or entry.get("mode") not in ("chat", "responses"):
         return False
     provider = entry.get("litellm_provider")
@@ -136,9 +134,7 @@ def encoding_name_for_model(model: str) -> str:
     variants = [m for m in _MODEL_TO_ENCODING if name.startswith(m + "-")]
     if variants:
         return _MODEL_TO_ENCODING[max(variants, key=len)]
-    from .. import _request
-
-    cost = _request._config().model_cost
+    cost = config().model_cost
     modes = [(cost.get(k) or {}).get("mode") for k in (name, f"azure/{name}")]
     listed_non_chat = any(m is not None and m not in ("chat", "responses") for m in modes)
     return "cl100k_base" if listed_non_chat else "o200k_base"
@@ -320,9 +316,7 @@ def token_counter(
     """
     if custom_tokenizer is not None:
         raise ValueError("custom_tokenizer is not supported: only tiktoken encodings are bundled")
-    from .. import _request
-
-    if getattr(_request._config(), "disable_token_counter", False):
+    if getattr(config(), "disable_token_counter", False):
         return 0
     if text is not None and messages is not None:
         raise ValueError("text and messages cannot both be set")

@@ -14,9 +14,16 @@ A ``ModelResponse`` dumped with ``model_dump()`` validates as
 from __future__ import annotations
 
 import time
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from .._alias import AliasNamed
+
+if TYPE_CHECKING:
+    from pydantic._internal._model_construction import ModelMetaclass
+else:
+    ModelMetaclass = type(BaseModel)
 
 __all__ = [
     "ChatCompletionDeltaToolCall",
@@ -29,6 +36,7 @@ __all__ = [
     "Function",
     "Message",
     "ModelResponse",
+    "ModelResponseBase",
     "ModelResponseStream",
     "PromptTokensDetailsWrapper",
     "StreamingChoices",
@@ -47,7 +55,14 @@ def _now() -> int:
     return int(time.time())
 
 
-class OpenAIObject(BaseModel):
+class _ModelMeta(AliasNamed, ModelMetaclass):
+    """pydantic's metaclass, reporting ``litellm.types.utils`` as the module under the alias."""
+
+    # A metaclass body's own ``__module__`` string would shadow AliasNamed's property.
+    __module__ = AliasNamed.__dict__["__module__"]
+
+
+class OpenAIObject(BaseModel, metaclass=_ModelMeta):
     """Base of every response object: a pydantic model with dict-style access."""
 
     # defer_build: each class builds its validator on first use, not at import.
@@ -181,7 +196,7 @@ class Usage(OpenAIObject):
     completion_tokens_details: Optional[CompletionTokensDetailsWrapper] = None
 
 
-class _Response(OpenAIObject):
+class ModelResponseBase(OpenAIObject):
     """Fields and private attributes shared by whole and streamed responses."""
 
     id: str = Field(default_factory=_generate_id)
@@ -192,25 +207,31 @@ class _Response(OpenAIObject):
     _response_ms: Optional[float] = PrivateAttr(default=None)
 
 
-class ModelResponse(_Response):
+class ModelResponse(ModelResponseBase):
     """A chat completion (``object == "chat.completion"``), as litellm returns it.
 
-    ``_hidden_params`` holds ``custom_llm_provider``, ``api_base`` and
-    ``model_id``; ``_response_ms`` the call's wall time in milliseconds.
+    ``usage`` (a ``Usage``; zeros when the provider sent none) is not a declared
+    field but an extra one, where litellm keeps it: ``resp.model_extra["usage"]``
+    (crewai reads it there). ``_hidden_params`` holds ``custom_llm_provider``,
+    ``api_base`` and ``model_id``; ``_response_ms`` the call's wall time in
+    milliseconds.
     """
 
     object: str = "chat.completion"
     choices: list[Choices] = Field(default_factory=lambda: [Choices()])
-    usage: Usage = Field(default_factory=Usage)
+    if TYPE_CHECKING:
+        usage: Usage
 
-    @field_validator("usage", mode="before")
-    @classmethod
-    def _usage_or_zero(cls, v: Any) -> Any:
-        # litellm reports zeros when the provider sends no usage.
-        return Usage() if v is None else v
+    @model_validator(mode="after")
+    def _usage_object(self) -> ModelResponse:
+        extra = self.__pydantic_extra__
+        if extra is not None:
+            u = extra.get("usage")
+            extra["usage"] = Usage.model_validate(u) if u is not None else Usage()
+        return self
 
 
-class ModelResponseStream(_Response):
+class ModelResponseStream(ModelResponseBase):
     """One streamed chunk (``object == "chat.completion.chunk"``)."""
 
     object: str = "chat.completion.chunk"

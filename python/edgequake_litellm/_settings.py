@@ -1,0 +1,13 @@
+"""Where litellm's module globals live: the package module itself (``litellm.api_key``, ...)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+_PACKAGE = __package__ or "edgequake_litellm"
+
+
+def config() -> Any:
+    """The package module, whose attributes are litellm's module globals, read at call time."""
+    return sys.modules[_PACKAGE]

@@ -1,0 +1,1 @@
+"""litellm.batch_completion: many chat requests at once."""

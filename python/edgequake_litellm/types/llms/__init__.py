@@ -1,0 +1,1 @@
+"""Provider request/response shapes, named as in ``litellm.types.llms``."""

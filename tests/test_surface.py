@@ -1,0 +1,234 @@
+"""litellm's module surface: settings, submodules, exceptions with openai's bases, module identity
+under the alias, pickling, and what an unimplemented name says."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import httpx
+import openai
+import pytest
+
+import edgequake_litellm as litellm
+from common import MESSAGES
+from fakeprov.openai import FakeOpenAI, openai_error
+
+
+def run_python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter of this venv; its stdout (fails on a non-zero exit)."""
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_import_does_not_load_openai_or_httpx() -> None:
+    out = run_python(
+        """
+        import sys
+        import edgequake_litellm as litellm
+        print("openai" in sys.modules, "httpx" in sys.modules, "pydantic" in sys.modules)
+        litellm.RateLimitError  # first use of an exception loads openai's bases
+        print("openai" in sys.modules)
+        """
+    )
+    assert out.split() == ["False", "False", "False", "True"]
+
+
+def test_module_settings_exist_with_litellms_defaults() -> None:
+    assert litellm.suppress_debug_info is False
+    assert litellm.telemetry is True
+    assert litellm.cache is None
+    assert litellm.model_alias_map == {}
+    assert litellm.model_fallbacks is None
+    assert litellm.use_litellm_proxy is False
+    assert litellm.api_version is None
+    assert litellm.client_session is None and litellm.aclient_session is None
+    assert litellm.add_function_to_prompt is False
+    assert litellm.context_window_fallback_dict == {}
+
+
+def test_model_alias_map_resolves_the_alias(
+    srv: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(litellm, "model_alias_map", {"fast": "openai/gpt-4o-mini"})
+    r = litellm.completion("fast", MESSAGES, api_base=srv.url, api_key="k")
+    assert srv.requests[-1].json["model"] == "gpt-4o-mini"
+    assert r.choices[0].message.content == "echo: hello there world"
+
+
+def test_submodules_are_attributes_without_importing_them() -> None:
+    out = run_python(
+        """
+        import edgequake_litellm as litellm
+        print(litellm.utils.get_llm_provider("openai/gpt-4o")[1])
+        print(litellm.exceptions.Timeout.__name__, litellm.main.completion.__name__)
+        """
+    )
+    assert out.split() == ["openai", "Timeout", "completion"]
+
+
+def test_unimplemented_name_raises_attribute_error_naming_it() -> None:
+    with pytest.raises(AttributeError, match=r"'Router' is not implemented.*Compatibility"):
+        litellm.Router  # noqa: B018
+    assert getattr(litellm, "no_such_litellm_name", "default") == "default"
+
+
+def test_get_secret_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ELC_TEST_SECRET", "s3")
+    monkeypatch.setenv("ELC_TEST_FLAG", " True ")
+    monkeypatch.delenv("ELC_TEST_UNSET", raising=False)
+    assert litellm.get_secret("ELC_TEST_SECRET") == "s3"
+    assert litellm.get_secret("os.environ/ELC_TEST_SECRET") == "s3"
+    assert litellm.get_secret("ELC_TEST_UNSET", "d") == "d"
+    assert litellm.get_secret_bool("ELC_TEST_FLAG") is True
+    assert litellm.get_secret_bool("ELC_TEST_SECRET") is None
+    assert litellm.get_secret_bool("ELC_TEST_UNSET") is None
+    with pytest.raises(ValueError, match="OIDC"):
+        litellm.get_secret("oidc/google/aud")
+
+
+# -- exceptions ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (litellm.AuthenticationError, openai.AuthenticationError),
+        (litellm.PermissionDeniedError, openai.PermissionDeniedError),
+        (litellm.NotFoundError, openai.NotFoundError),
+        (litellm.BadRequestError, openai.BadRequestError),
+        (litellm.ContextWindowExceededError, openai.BadRequestError),
+        (litellm.UnprocessableEntityError, openai.UnprocessableEntityError),
+        (litellm.RateLimitError, openai.RateLimitError),
+        (litellm.InternalServerError, openai.InternalServerError),
+        (litellm.ServiceUnavailableError, openai.APIStatusError),
+        (litellm.BadGatewayError, openai.APIStatusError),
+        (litellm.APIConnectionError, openai.APIConnectionError),
+        (litellm.Timeout, openai.APITimeoutError),
+        (litellm.APIResponseValidationError, openai.APIResponseValidationError),
+        (litellm.APIError, openai.APIError),
+        (litellm.OpenAIError, openai.OpenAIError),
+        (litellm.InvalidRequestError, openai.BadRequestError),
+        (litellm.MockException, openai.APIError),
+    ],
+)
+def test_exceptions_subclass_openais(ours: type, theirs: type) -> None:
+    assert issubclass(ours, theirs)
+    assert issubclass(ours, litellm.APIError) or ours is litellm.OpenAIError
+
+
+def test_every_litellm_exception_name_is_exported() -> None:
+    from edgequake_litellm import exceptions
+
+    assert set(exceptions.__all__) == set(litellm._EXCEPTIONS)
+    for name in exceptions.__all__:
+        assert issubclass(getattr(litellm, name), Exception)
+
+
+def test_exception_built_as_litellm_builds_it() -> None:
+    e = litellm.RateLimitError(
+        message="slow down", llm_provider="openai", model="gpt-4o", retry_after=7
+    )
+    assert str(e) == "litellm.RateLimitError: slow down"
+    assert (e.status_code, e.llm_provider, e.model) == (429, "openai", "gpt-4o")
+    assert isinstance(e.response, httpx.Response)
+    assert e.response.status_code == 429
+    assert e.response.headers["retry-after"] == "7"
+    assert isinstance(e.request, httpx.Request)
+    j = litellm.JSONSchemaValidationError(
+        model="m", llm_provider="openai", raw_response="{}", schema="{}"
+    )
+    assert isinstance(j, litellm.APIResponseValidationError) and j.raw_response == "{}"
+    r = litellm.RouterRateLimitError(model="g", cooldown_time=5.0, cooldown_list=["a"])
+    assert isinstance(r, ValueError) and "Try again in 5.0 seconds" in str(r)
+
+
+def test_provider_error_is_caught_as_openais_with_retry_after(srv: FakeOpenAI) -> None:
+    srv.enqueue(openai_error(429, "too many", "rate_limit_error", headers={"retry-after": "2"}))
+    with pytest.raises(openai.RateLimitError) as ei:
+        litellm.completion("openai/gpt-4o", MESSAGES, api_base=srv.url, api_key="k", num_retries=0)
+    assert ei.value.response.headers["retry-after"] == "2"
+    assert ei.value.response.status_code == 429
+
+
+def test_connection_error_is_openais(srv: FakeOpenAI) -> None:
+    url = srv.url
+    srv.close()
+    with pytest.raises(openai.APIConnectionError):
+        litellm.completion("openai/gpt-4o", MESSAGES, api_base=url, api_key="k", num_retries=0)
+
+
+def test_exceptions_pickle_without_the_alias() -> None:
+    e = litellm.RateLimitError(message="m", llm_provider="openai", model="x", retry_after=1.5)
+    assert type(e).__module__ == "edgequake_litellm.exceptions"
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is litellm.RateLimitError
+    assert (str(back), back.status_code, back.retry_after) == (str(e), 429, 1.5)
+    assert back.response.headers["retry-after"] == "1.5"
+
+
+def test_module_identity_and_pickling_under_the_alias() -> None:
+    out = run_python(
+        """
+        import pickle, sys
+        import edgequake_litellm
+        sys.modules["litellm"] = edgequake_litellm
+        import litellm
+        e = litellm.Timeout(message="t", llm_provider="openai", model="m")
+        print(type(e).__module__, litellm.ModelResponse.__module__)
+        back = pickle.loads(pickle.dumps(e))
+        print(type(back) is litellm.Timeout, back.status_code)
+        blob = pickle.dumps(litellm.ModelResponse(model="m"))
+        print(b"litellm.types.utils" in blob, pickle.loads(blob).model)
+        """
+    )
+    assert out.split() == [
+        "litellm.exceptions",
+        "litellm.types.utils",
+        "True",
+        "408",
+        "True",
+        "m",
+    ]
+
+
+def test_batch_completion_keeps_order_and_failures(srv: FakeOpenAI) -> None:
+    batch = [[{"role": "user", "content": "one"}], "not a list", [{"role": "user", "content": "3"}]]
+    out = litellm.batch_completion("openai/gpt-4o", batch, api_base=srv.url, api_key="k")
+    assert out[0].choices[0].message.content == "echo: one"  # type: ignore[union-attr]
+    assert isinstance(out[1], litellm.BadRequestError)
+    assert out[2].choices[0].message.content == "echo: 3"  # type: ignore[union-attr]
+    assert len(srv.requests) == 2
+
+
+def test_completion_with_retries_retries_to_success(srv: FakeOpenAI) -> None:
+    srv.enqueue(
+        openai_error(503, "busy", "server_error"), openai_error(503, "busy", "server_error")
+    )
+    r = litellm.completion_with_retries(
+        model="openai/gpt-4o", messages=MESSAGES, api_base=srv.url, api_key="k", num_retries=3
+    )
+    assert r.choices[0].message.content == "echo: hello there world"
+    assert len(srv.requests) == 3
+
+
+def test_acompletion_with_retries_gives_up_after_its_attempts(srv: FakeOpenAI) -> None:
+    import asyncio
+
+    srv.enqueue(*[openai_error(503, "busy", "server_error")] * 3)
+    with pytest.raises(litellm.ServiceUnavailableError):
+        asyncio.run(
+            litellm.acompletion_with_retries(
+                model="openai/gpt-4o",
+                messages=MESSAGES,
+                api_base=srv.url,
+                api_key="k",
+                num_retries=2,
+            )
+        )
+    assert len(srv.requests) == 2
