@@ -314,8 +314,6 @@ api_version: Optional[str] = None
 #: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
 client_session: Any = None
 aclient_session: Any = None
-#: The response cache: ``None`` until a ``litellm.Cache`` is assigned (the caching issue).
-cache: Any = None
 max_tokens: int = 4096
 retry: bool = True
 

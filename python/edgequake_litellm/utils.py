@@ -66,6 +66,7 @@ def __getattr__(name: str) -> Any:
         return getattr(types_utils, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 # -- model map lookups -----------------------------------------------------------
 
 _DATED_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
