@@ -73,8 +73,10 @@ def test_submodules_are_attributes_without_importing_them() -> None:
 
 
 def test_unimplemented_name_raises_attribute_error_naming_it() -> None:
-    with pytest.raises(AttributeError, match=r"'Router' is not implemented.*Compatibility"):
-        litellm.Router  # noqa: B018
+    with pytest.raises(
+        AttributeError, match=r"'image_generation' is not implemented.*Compatibility"
+    ):
+        litellm.image_generation  # noqa: B018
     assert getattr(litellm, "no_such_litellm_name", "default") == "default"
 
 
