@@ -267,9 +267,6 @@ _LAZY = {
     **dict.fromkeys(("Cache", "enable_cache", "disable_cache", "update_cache"), ".caching.caching"),
 }
 
-#: Submodules litellm code reads as attributes (``litellm.router.Router``), imported on first use.
-_SUBMODULES = frozenset({"caching", "router"})
-
 #: Module globals built on first read (the model map and lists derived from it).
 _LAZY_DATA = ("model_cost", "provider_list", "model_list", "models_by_provider")
 
@@ -303,8 +300,6 @@ _COMPATIBILITY_TABLE = "the README's table 'Compatibility with litellm's names'"
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY_DATA:
         value = _lazy_data(name)
         globals()[name] = value

@@ -8,13 +8,13 @@ model group can take a call.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from pydantic import BaseModel
 
-__all__ = ["AllowedFailsPolicy", "RetryPolicy", "RouterRateLimitError"]
+from ..exceptions import RouterRateLimitError
 
-NO_DEPLOYMENTS_AVAILABLE = "No deployments available for selected model"
+__all__ = ["AllowedFailsPolicy", "RetryPolicy", "RouterRateLimitError"]
 
 
 class RetryPolicy(BaseModel):
@@ -41,26 +41,3 @@ class AllowedFailsPolicy(BaseModel):
     RateLimitErrorAllowedFails: Optional[int] = None
     ContentPolicyViolationErrorAllowedFails: Optional[int] = None
     InternalServerErrorAllowedFails: Optional[int] = None
-
-
-class RouterRateLimitError(ValueError):
-    """No deployment of ``model`` can take the call now: all are cooling down or
-    at their rpm/tpm limit for this minute (litellm's ``RouterRateLimitError``,
-    a ``ValueError``). ``cooldown_time`` is the seconds to wait before retrying."""
-
-    def __init__(
-        self,
-        model: str,
-        cooldown_time: float,
-        enable_pre_call_checks: bool,
-        cooldown_list: list[Any],
-    ) -> None:
-        self.model = model
-        self.cooldown_time = cooldown_time
-        self.enable_pre_call_checks = enable_pre_call_checks
-        self.cooldown_list = cooldown_list
-        super().__init__(
-            f"{NO_DEPLOYMENTS_AVAILABLE}, Try again in {cooldown_time} seconds. "
-            f"Passed model={model}. pre-call-checks={enable_pre_call_checks}, "
-            f"cooldown_list={cooldown_list}"
-        )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from alias_plugin import chat_reply
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.tools import tool
-from langchain_litellm import ChatLiteLLM
+from langchain_litellm import ChatLiteLLM, ChatLiteLLMRouter
 from pydantic import BaseModel
 
 from fakeprov.openai import FakeOpenAI
@@ -78,6 +77,40 @@ def test_with_structured_output(srv: FakeOpenAI) -> None:
     }
 
 
-@pytest.mark.skip(reason="issue 14: ChatLiteLLMRouter needs litellm.Router")
-def test_router() -> None:
-    """ChatLiteLLMRouter belongs to the Router issue."""
+def _router_llm(*servers: FakeOpenAI) -> ChatLiteLLMRouter:
+    import litellm
+
+    router = litellm.Router(
+        model_list=[
+            {
+                "model_name": "gpt",
+                "litellm_params": {"model": MODEL, "api_base": s.url, "api_key": "sk-fake"},
+            }
+            for s in servers
+        ]
+    )
+    return ChatLiteLLMRouter(router=router)
+
+
+def test_router_invoke_spreads_over_deployments() -> None:
+    with FakeOpenAI() as a, FakeOpenAI() as b:
+        llm = _router_llm(a, b)
+        for _ in range(12):
+            out = llm.invoke("hello router")
+            assert isinstance(out, AIMessage) and out.content == "echo: hello router"
+        assert out.usage_metadata is not None and out.usage_metadata["output_tokens"] == 3
+        assert a.requests and b.requests
+        assert len(a.requests) + len(b.requests) == 12
+
+
+def test_router_stream_and_async() -> None:
+    with FakeOpenAI() as a:
+        llm = _router_llm(a)
+        assert "".join(str(c.content) for c in llm.stream("one two")) == "echo: one two"
+        assert asyncio.run(llm.ainvoke("async hi")).content == "echo: async hi"
+
+        async def collect() -> str:
+            return "".join([str(c.content) async for c in llm.astream("a b")])
+
+        assert asyncio.run(collect()) == "echo: a b"
+        assert a.requests[-1].json["stream"] is True
