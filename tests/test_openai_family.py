@@ -355,3 +355,61 @@ def test_embeddings_for_every_openai_compatible_provider(srv: FakeOpenAI, model:
     a = asyncio.run(litellm.aembedding(model=model, input="c", api_base=srv.url, api_key="k"))
     assert a.data[0].embedding == embedding_for("c")
     assert a._hidden_params["custom_llm_provider"] == model.split("/", 1)[0]
+
+
+# -- the OpenAI-compatible long tail (registry rows) -----------------------------
+
+LONG_TAIL = [
+    ("fireworks_ai", "FIREWORKS_API_KEY", "FIREWORKS_API_BASE"),
+    ("perplexity", "PERPLEXITYAI_API_KEY", "PERPLEXITY_API_BASE"),
+    ("deepinfra", "DEEPINFRA_API_KEY", "DEEPINFRA_API_BASE"),
+    ("cerebras", "CEREBRAS_API_KEY", "CEREBRAS_API_BASE"),
+    ("sambanova", "SAMBANOVA_API_KEY", "SAMBANOVA_API_BASE"),
+    ("nvidia_nim", "NVIDIA_NIM_API_KEY", "NVIDIA_NIM_API_BASE"),
+    ("huggingface", "HF_TOKEN", "HF_API_BASE"),
+    ("nebius", "NEBIUS_API_KEY", "NEBIUS_API_BASE"),
+    ("novita", "NOVITA_API_KEY", "NOVITA_API_BASE"),
+    ("dashscope", "DASHSCOPE_API_KEY", "DASHSCOPE_API_BASE"),
+    ("moonshot", "MOONSHOT_API_KEY", "MOONSHOT_API_BASE"),
+    ("github", "GITHUB_API_KEY", "GITHUB_API_BASE"),
+    ("vercel_ai_gateway", "VERCEL_AI_GATEWAY_API_KEY", "VERCEL_AI_GATEWAY_API_BASE"),
+]
+
+# Further key env vars a provider reads after the first (litellm's lookup order).
+ALT_KEY_ENV = {
+    "fireworks_ai": ("FIREWORKS_AI_API_KEY", "FIREWORKSAI_API_KEY", "FIREWORKS_AI_TOKEN"),
+    "perplexity": ("PERPLEXITY_API_KEY",),
+    "huggingface": ("HUGGINGFACE_API_KEY", "HUGGINGFACE_API_BASE"),
+    "vercel_ai_gateway": ("VERCEL_OIDC_TOKEN",),
+}
+
+
+@pytest.mark.parametrize(("provider", "key_env", "base_env"), LONG_TAIL)
+def test_long_tail_provider_takes_key_and_base_from_its_env_vars(
+    srv: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, provider: str, key_env: str, base_env: str
+) -> None:
+    monkeypatch.setenv(key_env, f"{provider}-key")
+    monkeypatch.setenv(base_env, srv.url)
+    r = litellm.completion(model=f"{provider}/org/m-1", messages=MESSAGES, num_retries=0)
+    assert srv.last.path == "/v1/chat/completions"
+    assert srv.last.headers["authorization"] == f"Bearer {provider}-key"
+    assert srv.last.json["model"] == "org/m-1"
+    assert r.choices[0].message.content
+    assert r._hidden_params["custom_llm_provider"] == provider
+    chunks = list(
+        litellm.completion(
+            model=f"{provider}/org/m-1", messages=MESSAGES, stream=True, num_retries=0
+        )
+    )
+    assert srv.last.json["stream"] is True and chunks
+
+
+@pytest.mark.parametrize(("provider", "key_env", "base_env"), LONG_TAIL)
+def test_long_tail_provider_without_a_key_is_refused_before_io(
+    srv: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, provider: str, key_env: str, base_env: str
+) -> None:
+    for var in (key_env, base_env, *ALT_KEY_ENV.get(provider, ())):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(litellm.AuthenticationError):
+        litellm.completion(model=f"{provider}/m", messages=MESSAGES, num_retries=0)
+    assert srv.requests == []

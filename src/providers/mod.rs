@@ -349,6 +349,130 @@ static SPECS: &[Spec] = &[
         endpoints: &[Chat],
         adapter: &anthropic::Anthropic,
     },
+    // The OpenAI-compatible long tail (litellm's provider docs: prefix,
+    // default base, key env vars); each speaks OpenAI's wire format unchanged.
+    Spec {
+        name: "fireworks_ai",
+        default_base: "https://api.fireworks.ai/inference/v1",
+        key_env: &[
+            "FIREWORKS_API_KEY",
+            "FIREWORKS_AI_API_KEY",
+            "FIREWORKSAI_API_KEY",
+            "FIREWORKS_AI_TOKEN",
+        ],
+        base_env: &["FIREWORKS_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "perplexity",
+        default_base: "https://api.perplexity.ai",
+        key_env: &["PERPLEXITYAI_API_KEY", "PERPLEXITY_API_KEY"],
+        base_env: &["PERPLEXITY_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "deepinfra",
+        default_base: "https://api.deepinfra.com/v1/openai",
+        key_env: &["DEEPINFRA_API_KEY"],
+        base_env: &["DEEPINFRA_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "cerebras",
+        default_base: "https://api.cerebras.ai/v1",
+        key_env: &["CEREBRAS_API_KEY"],
+        base_env: &["CEREBRAS_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "sambanova",
+        default_base: "https://api.sambanova.ai/v1",
+        key_env: &["SAMBANOVA_API_KEY"],
+        base_env: &["SAMBANOVA_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "nvidia_nim",
+        default_base: "https://integrate.api.nvidia.com/v1",
+        key_env: &["NVIDIA_NIM_API_KEY"],
+        base_env: &["NVIDIA_NIM_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "huggingface",
+        default_base: "https://router.huggingface.co/v1",
+        key_env: &["HF_TOKEN", "HUGGINGFACE_API_KEY"],
+        base_env: &["HF_API_BASE", "HUGGINGFACE_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "nebius",
+        default_base: "https://api.studio.nebius.ai/v1",
+        key_env: &["NEBIUS_API_KEY"],
+        base_env: &["NEBIUS_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "novita",
+        default_base: "https://api.novita.ai/v3/openai",
+        key_env: &["NOVITA_API_KEY"],
+        base_env: &["NOVITA_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "dashscope",
+        default_base: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+        key_env: &["DASHSCOPE_API_KEY"],
+        base_env: &["DASHSCOPE_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "moonshot",
+        default_base: "https://api.moonshot.ai/v1",
+        key_env: &["MOONSHOT_API_KEY"],
+        base_env: &["MOONSHOT_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "github",
+        default_base: "https://models.inference.ai.azure.com",
+        key_env: &["GITHUB_API_KEY"],
+        base_env: &["GITHUB_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
+    Spec {
+        name: "vercel_ai_gateway",
+        default_base: "https://ai-gateway.vercel.sh/v1",
+        key_env: &["VERCEL_AI_GATEWAY_API_KEY", "VERCEL_OIDC_TOKEN"],
+        base_env: &["VERCEL_AI_GATEWAY_API_BASE"],
+        key_globals: &[],
+        key_required: true,
+        adapter: &openai::COMPATIBLE,
+    },
 ];
 
 /// Bare model names litellm sends to OpenAI without a prefix.
@@ -441,6 +565,26 @@ mod tests {
         assert_eq!((s.name, id), ("anthropic", "claude-3-5-haiku-latest"));
         let (s, id) = route("anthropic/claude-sonnet-4-5", None).unwrap();
         assert_eq!((s.name, id), ("anthropic", "claude-sonnet-4-5"));
+    }
+
+    #[test]
+    fn long_tail_rows_have_a_base_and_a_key_env() {
+        for name in [
+            "fireworks_ai",
+            "perplexity",
+            "nvidia_nim",
+            "huggingface",
+            "github",
+            "vercel_ai_gateway",
+        ] {
+            let model = format!("{name}/org/m");
+            let (s, id) = route(&model, None).unwrap();
+            assert_eq!((s.name, id), (name, "org/m"));
+            assert!(
+                s.default_base.starts_with("https://") && !s.key_env.is_empty(),
+                "{name}"
+            );
+        }
     }
 
     #[test]
