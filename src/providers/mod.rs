@@ -364,6 +364,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat, Embedding],
     },
     Spec {
         name: "perplexity",
@@ -373,6 +374,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "deepinfra",
@@ -382,6 +384,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat, Embedding],
     },
     Spec {
         name: "cerebras",
@@ -391,6 +394,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "sambanova",
@@ -400,6 +404,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "nvidia_nim",
@@ -409,6 +414,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat, Embedding],
     },
     Spec {
         name: "huggingface",
@@ -418,6 +424,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "nebius",
@@ -427,6 +434,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat, Embedding],
     },
     Spec {
         name: "novita",
@@ -436,15 +444,17 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "dashscope",
-        default_base: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+        default_base: "https://dashscope.aliyuncs.com/compatible-mode/v1",
         key_env: &["DASHSCOPE_API_KEY"],
         base_env: &["DASHSCOPE_API_BASE"],
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "moonshot",
@@ -454,6 +464,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "github",
@@ -463,6 +474,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat],
     },
     Spec {
         name: "vercel_ai_gateway",
@@ -472,6 +484,7 @@ static SPECS: &[Spec] = &[
         key_globals: &[],
         key_required: true,
         adapter: &openai::COMPATIBLE,
+        endpoints: &[Chat, Embedding],
     },
 ];
 
