@@ -277,6 +277,32 @@ def test_text_completion_sends_the_prompt_as_one_user_turn(srv: FakeOpenAI) -> N
     assert len(srv.requests) == 2
 
 
+def test_instruct_models_use_the_legacy_completions_endpoint(srv: FakeOpenAI) -> None:
+    import asyncio
+
+    kw = {"api_base": srv.url, "api_key": "k"}
+    r = litellm.text_completion("gpt-3.5-turbo-instruct", ["a b", "c"], max_tokens=5, **kw)
+    req = srv.requests[-1]
+    assert (req.method, req.path) == ("POST", "/v1/completions")
+    assert req.json == {"model": "gpt-3.5-turbo-instruct", "prompt": ["a b", "c"], "max_tokens": 5}
+    assert [c.text for c in r.choices] == [" echo: a b", " echo: c"]
+    assert r.usage is not None and r.usage.total_tokens == 8
+    cost = r._hidden_params["response_cost"]
+    info = litellm.get_model_info("gpt-3.5-turbo-instruct")
+    assert cost == pytest.approx(
+        3 * info["input_cost_per_token"] + 5 * info["output_cost_per_token"]
+    )
+    prefixed = asyncio.run(
+        litellm.atext_completion("text-completion-openai/davinci-002", "hi", **kw)
+    )
+    assert srv.requests[-1].json["model"] == "davinci-002"
+    assert prefixed.choices[0].text == " echo: hi"  # type: ignore[union-attr]
+    n = len(srv.requests)
+    with pytest.raises(litellm.BadRequestError, match="stream"):
+        litellm.text_completion("gpt-3.5-turbo-instruct", "hi", stream=True, **kw)
+    assert len(srv.requests) == n
+
+
 def test_text_completion_streams_sync_and_async(srv: FakeOpenAI) -> None:
     import asyncio
 

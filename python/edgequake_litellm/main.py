@@ -565,17 +565,58 @@ class TextCompletionStreamWrapper:
         self.completion_stream.close()
 
 
+def _instruct_call(
+    model: Any, prompt: Any, stream: Optional[bool], kwargs: dict[str, Any]
+) -> Optional[_request.NativeCall]:
+    """The ``/completions`` call of an OpenAI instruct model (litellm's
+    ``text-completion-openai`` provider: ``gpt-3.5-turbo-instruct``, ``davinci-002``,
+    ``babbage-002``, or that prefix), else ``None`` (the model is a chat model)."""
+    from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
+
+    try:
+        model_id, provider, _, _ = get_llm_provider(model, kwargs.get("custom_llm_provider"))
+    except Exception:
+        return None
+    if provider != "text-completion-openai":
+        return None
+    if stream:
+        raise _request.bad_request(
+            "stream=True is not supported for instruct models on /completions", str(model)
+        )
+    if not isinstance(prompt, (str, list)) or not prompt:
+        raise _request.bad_request("prompt must be a non-empty string or list", str(model))
+    rest = {k: v for k, v in kwargs.items() if k != "custom_llm_provider"}
+    return _endpoints.prepare(f"openai/{model_id}", rest, {"prompt": prompt})
+
+
+def _instruct_response(
+    raw: bytes, call: _request.NativeCall, started: float
+) -> TextCompletionResponse:
+    resp = _endpoints.stamp(TextCompletionResponse.model_validate_json(raw), call, started)
+    # litellm names these models' provider text-completion-openai (their model map rows too).
+    resp._hidden_params["custom_llm_provider"] = "text-completion-openai"
+    resp._hidden_params["response_cost"] = response_cost(resp, call.model, "text-completion-openai")
+    return resp
+
+
 def text_completion(
     model: str, prompt: Any = None, *, stream: Optional[bool] = None, **kwargs: Any
 ) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
-    """litellm's ``text_completion``: the prompt sent to the provider's chat endpoint as one
-    user turn (litellm's path for chat models), answered as a ``TextCompletionResponse``
+    """litellm's ``text_completion``, answered as a ``TextCompletionResponse``
     (``choices[i].text``), or with ``stream=True`` a ``TextCompletionStreamWrapper``.
 
-    Same call options and exceptions as ``completion``. Not supported: OpenAI's legacy
-    ``/completions`` endpoint for instruct models (``gpt-3.5-turbo-instruct``), token-id
-    prompts, ``echo`` and ``best_of``.
+    OpenAI's instruct models (``gpt-3.5-turbo-instruct``, ``davinci-002``, ``babbage-002``,
+    ``text-completion-openai/...``) go to the legacy ``/completions`` endpoint with the
+    prompt as given (a string or a list); every other model gets the prompt as one user
+    turn on its chat endpoint (litellm's path for chat models).
+
+    Same call options and exceptions as ``completion``. Not supported: streaming from
+    ``/completions`` (``BadRequestError`` before any I/O), token-id prompts to chat models.
     """
+    started = time.perf_counter()
+    instruct = _instruct_call(model, prompt, stream, kwargs)
+    if instruct is not None:
+        return _instruct_response(_endpoints.send("text_completion", instruct), instruct, started)
     messages = _prompt_messages(prompt, model)
     if stream:
         return TextCompletionStreamWrapper(completion(model, messages, stream=True, **kwargs))
@@ -586,6 +627,11 @@ async def atext_completion(
     model: str, prompt: Any = None, *, stream: Optional[bool] = None, **kwargs: Any
 ) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
     """Async ``text_completion``: same arguments, returns and exceptions."""
+    started = time.perf_counter()
+    instruct = _instruct_call(model, prompt, stream, kwargs)
+    if instruct is not None:
+        raw = await _endpoints.asend("text_completion", instruct)
+        return _instruct_response(raw, instruct, started)
     messages = _prompt_messages(prompt, model)
     if stream:
         wrapper = await acompletion(model, messages, stream=True, **kwargs)

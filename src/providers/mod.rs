@@ -47,6 +47,8 @@ pub enum Endpoint {
     Transcription,
     /// `/audio/speech`: the answer is the audio bytes, passed through.
     Speech,
+    /// OpenAI's legacy `/completions` (instruct models such as gpt-3.5-turbo-instruct).
+    TextCompletion,
 }
 
 impl Endpoint {
@@ -63,6 +65,7 @@ impl Endpoint {
             Endpoint::Rerank => "rerank",
             Endpoint::Transcription => "transcription",
             Endpoint::Speech => "speech",
+            Endpoint::TextCompletion => "text_completion",
         }
     }
 
@@ -83,6 +86,7 @@ const ALL_ENDPOINTS: &[Endpoint] = &[
     Endpoint::Rerank,
     Endpoint::Transcription,
     Endpoint::Speech,
+    Endpoint::TextCompletion,
 ];
 
 /// The refusal of an endpoint a provider does not serve, before any I/O
@@ -188,6 +192,7 @@ static SPECS: &[Spec] = &[
             Moderation,
             Transcription,
             Speech,
+            TextCompletion,
         ],
         adapter: &openai::OPENAI,
     },

@@ -148,6 +148,7 @@ impl Provider for OpenAi {
             Endpoint::Moderation => json("/moderations", body),
             Endpoint::Rerank => json(self.quirks.rerank_path, body),
             Endpoint::Speech => json("/audio/speech", body),
+            Endpoint::TextCompletion => json("/completions", body),
             Endpoint::Transcription => {
                 let fields: Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
                     Error::new(

@@ -143,6 +143,35 @@ def moderations(exchange: Exchange, body: dict[str, Any], bad: Callable[[str], E
     exchange.send_json(200, {"id": "modr-fake", "model": body["model"], "results": results})
 
 
+def completions(exchange: Exchange, body: dict[str, Any], bad: Callable[[str], Exception]) -> None:
+    """OpenAI's legacy ``/completions`` (platform.openai.com/docs/api-reference/completions):
+    one choice per prompt, its text ``" echo: <prompt>"``; usage counts words."""
+    raw = body.get("prompt")
+    prompts = [raw] if isinstance(raw, str) else raw
+    if not isinstance(prompts, list) or not prompts:
+        raise bad("'prompt' is required")
+    choices = [
+        {"text": f" echo: {p}", "index": i, "logprobs": None, "finish_reason": "stop"}
+        for i, p in enumerate(prompts)
+    ]
+    words = sum(len(str(p).split()) for p in prompts)
+    exchange.send_json(
+        200,
+        {
+            "id": "cmpl-fake",
+            "object": "text_completion",
+            "created": 1700000000,
+            "model": body["model"],
+            "choices": choices,
+            "usage": {
+                "prompt_tokens": words,
+                "completion_tokens": words + len(prompts),
+                "total_tokens": 2 * words + len(prompts),
+            },
+        },
+    )
+
+
 def rerank(exchange: Exchange, body: dict[str, Any], bad: Callable[[str], Exception]) -> None:
     query, docs = body.get("query"), body.get("documents")
     if not isinstance(query, str) or not isinstance(docs, list):

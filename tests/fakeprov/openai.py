@@ -9,7 +9,7 @@ Deterministic default replies:
   gives an SSE stream of chunks (one per word) ending in ``data: [DONE]``.
 * ``POST /v1/embeddings`` returns 8 floats per input, derived from its SHA-256.
 * ``GET /v1/models`` lists :data:`MODELS`.
-* images, moderations, rerank, audio transcriptions and speech: see
+* legacy completions, images, moderations, rerank, audio transcriptions and speech: see
   :mod:`fakeprov.endpoints`.
 * ``/v1/responses`` (create, ``GET`` and ``DELETE`` by id): see :mod:`fakeprov.responses`.
 * Anything else is a 404 with an OpenAI error body.
@@ -142,6 +142,7 @@ class FakeOpenAI(FakeServer):
         json_endpoints = {
             "/v1/images/generations": endpoints.images,
             "/v1/moderations": endpoints.moderations,
+            "/v1/completions": endpoints.completions,
             "/v1/rerank": endpoints.rerank,
             "/v2/rerank": endpoints.rerank,  # Cohere's path under its host root
             "/v1/audio/speech": endpoints.speech,
