@@ -15,6 +15,7 @@ import pytest
 import edgequake_litellm as litellm
 from common import MESSAGES
 from fakeprov.openai import FakeOpenAI, openai_error
+from fakeprov.server import Reply
 
 
 def run_python(code: str) -> str:
@@ -206,6 +207,29 @@ def test_batch_completion_keeps_order_and_failures(srv: FakeOpenAI) -> None:
     assert isinstance(out[1], litellm.BadRequestError)
     assert out[2].choices[0].message.content == "echo: 3"  # type: ignore[union-attr]
     assert len(srv.requests) == 2
+
+
+def test_batch_completion_models_first_success_and_all_responses(srv: FakeOpenAI) -> None:
+    msgs = [{"role": "user", "content": "hi"}]
+    with FakeOpenAI() as slow:
+        slow.enqueue(Reply(delay=1.0))
+        deployments = [
+            {"model": "openai/slow", "api_base": slow.url},
+            {"model": "openai/refused", "api_base": "http://127.0.0.1:9", "num_retries": 0},
+            {"model": "openai/fast", "api_base": srv.url},
+        ]
+        first = litellm.batch_completion_models(messages=msgs, deployments=deployments, api_key="k")
+        assert srv.requests[-1].json["model"] == "fast" and first.model is not None
+        every = litellm.batch_completion_models_all_responses(
+            messages=msgs, models=["openai/a", "openai/b"], api_base=srv.url, api_key="k"
+        )
+        assert [r.choices[0].message.content for r in every] == ["echo: hi", "echo: hi"]  # type: ignore[union-attr]
+        with pytest.raises(litellm.APIConnectionError):
+            litellm.batch_completion_models(
+                messages=msgs, models=["openai/x"], api_base="http://127.0.0.1:9", num_retries=0
+            )
+    with pytest.raises(litellm.BadRequestError, match="models"):
+        litellm.batch_completion_models(messages=msgs)
 
 
 def test_completion_with_retries_retries_to_success(srv: FakeOpenAI) -> None:

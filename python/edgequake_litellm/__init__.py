@@ -188,7 +188,10 @@ _LAZY = {
         ),
         ".main",
     ),
-    "batch_completion": ".batch_completion.main",
+    **dict.fromkeys(
+        ("batch_completion", "batch_completion_models", "batch_completion_models_all_responses"),
+        ".batch_completion.main",
+    ),
     **dict.fromkeys(("aimage_generation", "image_generation"), ".images.main"),
     **dict.fromkeys(("arerank", "rerank"), ".rerank_api.main"),
     "RerankResponse": ".types.rerank",

@@ -1,14 +1,15 @@
-"""``batch_completion``, as litellm's (``litellm/batch_completion/main.py``)."""
+"""``batch_completion`` and ``batch_completion_models``, as litellm's
+(``litellm/batch_completion/main.py``)."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Optional, Union
 
 from ..main import completion
 from ..types.utils import ModelResponse
 
-__all__ = ["batch_completion"]
+__all__ = ["batch_completion", "batch_completion_models", "batch_completion_models_all_responses"]
 
 
 def batch_completion(
@@ -35,6 +36,88 @@ def batch_completion(
 
     with ThreadPoolExecutor(max_workers=max_workers or 1) as pool:
         futures = [pool.submit(one, m) for m in messages]
+    results: list[Union[ModelResponse, Exception]] = []
+    for f in futures:
+        try:
+            results.append(f.result())
+        except Exception as e:
+            results.append(e)
+    return results
+
+
+def _per_model(kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The completion kwargs of each model (``models=[...]``) or deployment
+    (``deployments=[{"model": ..., "api_base": ...}, ...]``, whose own values win)."""
+    kwargs = dict(kwargs)
+    kwargs.pop("model", None)
+    kwargs.pop("model_list", None)
+    models = kwargs.pop("models", None)
+    deployments = kwargs.pop("deployments", None)
+    nested = kwargs.pop("kwargs", None) or {}
+    if kwargs.pop("stream", None):
+        from .._request import bad_request
+
+        raise bad_request("batch_completion_models does not stream", str(models or deployments))
+    if isinstance(models, str):
+        models = [models]
+    if models:
+        return [{**kwargs, "model": m} for m in models]
+    if deployments:
+        return [{**kwargs, **d, **nested} for d in deployments]
+    from .._request import bad_request
+
+    raise bad_request("batch_completion_models needs models=[...] or deployments=[...]")
+
+
+def _complete(args: tuple[Any, ...], kwargs: dict[str, Any]) -> ModelResponse:
+    response: ModelResponse = completion(*args, stream=False, **kwargs)
+    return response
+
+
+def batch_completion_models(*args: Any, **kwargs: Any) -> ModelResponse:
+    """Send one request to several models at once and return the first answer that arrives
+    (litellm's ``batch_completion_models``).
+
+    Args:
+        models: model names (``["openai/gpt-4o", "anthropic/claude-sonnet-4-5"]``), or
+            deployments: dicts of ``completion`` kwargs (``model``, ``api_base``, ...).
+        Every other argument is passed to each ``completion``.
+
+    Returns:
+        The first ``ModelResponse`` to complete successfully; failed calls are ignored
+        while another may still answer (litellm's ``models=`` path instead waits for all
+        and returns the first model's result, raising if that one failed).
+
+    Raises:
+        The last model's exception when every call failed; ``BadRequestError`` for no
+        models or ``stream=True`` (before any I/O).
+    """
+    calls = _per_model(kwargs)
+    error: Optional[BaseException] = None
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(_complete, args, c) for c in calls]
+        for future in as_completed(futures):
+            try:
+                result: ModelResponse = future.result()
+            except Exception as e:
+                error = e
+                continue
+            for other in futures:
+                other.cancel()
+            return result
+    assert error is not None
+    raise error
+
+
+def batch_completion_models_all_responses(
+    *args: Any, **kwargs: Any
+) -> list[Union[ModelResponse, Exception]]:
+    """Send one request to several models at once and return every answer, in the order
+    of ``models`` (litellm's ``batch_completion_models_all_responses``); a failed call
+    leaves its exception in its place, as ``batch_completion`` does (litellm raises)."""
+    calls = _per_model(kwargs)
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(_complete, args, c) for c in calls]
     results: list[Union[ModelResponse, Exception]] = []
     for f in futures:
         try:
