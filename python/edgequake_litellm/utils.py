@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ._model_errors import ModelNotMappedError
+from ._settings import config as _config
 from .cost_calculator import completion_cost, cost_per_token, response_cost
 from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
@@ -54,9 +55,6 @@ __all__ = [
     "trim_messages",
     "validate_environment",
 ]
-
-
-from ._settings import config as _config
 
 
 def __getattr__(name: str) -> Any:
