@@ -33,25 +33,48 @@ def _field(usage: Any, key: str) -> int:
     return int(value or 0)
 
 
+#: ``(map key, provider, map generation)`` → that entry's price tiers, so pricing a response
+#: (every call sets ``response_cost``) does not rescan the entry's keys each time.
+_tier_cache: dict[tuple[Any, ...], tuple[tuple[int, str], ...]] = {}
+
+
+def _tiers(info: dict[str, Any]) -> tuple[tuple[int, str], ...]:
+    """``info``'s ``(threshold in thousands of tokens, key suffix)`` tiers, lowest first."""
+    from ._settings import config
+    from .utils import _generation
+
+    cache_key = (info.get("key"), info.get("litellm_provider"), _generation(config().model_cost))
+    found = _tier_cache.get(cache_key)
+    if found is None:
+        found = tuple(
+            sorted(
+                (int(m.group(1)), k[len("input_cost_per_token") :])
+                for k in info
+                if (m := _TIER.match(k)) and info.get(k) is not None
+            )
+        )
+        if len(_tier_cache) > 4096:
+            _tier_cache.clear()
+        _tier_cache[cache_key] = found
+    return found
+
+
 def _rates(info: dict[str, Any], prompt_tokens: int) -> dict[str, Any]:
     """``info``'s rates, with the highest ``_above_<N>k_tokens`` tier the prompt passed."""
-    tiers = sorted(
-        (int(m.group(1)), k[len("input_cost_per_token") :])
-        for k in info
-        if (m := _TIER.match(k)) and info.get(k) is not None
-    )
+    passed = [suffix for threshold, suffix in _tiers(info) if prompt_tokens > threshold * 1000]
+    if not passed:
+        return info
     rates = dict(info)
-    for threshold, suffix in tiers:
-        if prompt_tokens > threshold * 1000:
-            for base in (
-                "input_cost_per_token",
-                "output_cost_per_token",
-                "cache_read_input_token_cost",
-                "cache_creation_input_token_cost",
-            ):
-                tiered = info.get(base + suffix)
-                if tiered is not None:
-                    rates[base] = tiered
+    for suffix in passed:
+        for base in (
+            "input_cost_per_token",
+            "output_cost_per_token",
+            "cache_read_input_token_cost",
+            "cache_creation_input_token_cost",
+        ):
+            tiered = info.get(base + suffix)
+            if tiered is not None:
+                rates[base] = tiered
     return rates
 
 
