@@ -61,6 +61,32 @@ _CALL_OPTIONS = frozenset(
     }
 )
 
+#: Provider-specific keyword arguments, by litellm's names, sent to the core as
+#: ``options["params"]`` (strings; dicts as JSON) instead of in the body. An alias
+#: litellm also accepts maps to the one name the adapters read.
+_PROVIDER_PARAMS: dict[str, str] = {
+    # Azure OpenAI
+    "api_version": "api_version",
+    "azure_ad_token": "azure_ad_token",
+    # Vertex AI
+    "vertex_project": "vertex_project",
+    "vertex_ai_project": "vertex_project",
+    "vertex_location": "vertex_location",
+    "vertex_ai_location": "vertex_location",
+    "vertex_credentials": "vertex_credentials",
+    "vertex_ai_credentials": "vertex_credentials",
+    # AWS Bedrock
+    "aws_access_key_id": "aws_access_key_id",
+    "aws_secret_access_key": "aws_secret_access_key",
+    "aws_session_token": "aws_session_token",
+    "aws_region_name": "aws_region_name",
+    "aws_profile_name": "aws_profile_name",
+    "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
+}
+
+#: litellm module globals that supply a provider param the call did not give.
+_PARAM_GLOBALS = ("api_version", "vertex_project", "vertex_location")
+
 #: litellm-internal keyword arguments (callbacks, caching, routing, proxy
 #: plumbing): accepted and not sent, as litellm does (``all_litellm_params``).
 _LITELLM_INTERNAL = frozenset(
@@ -87,7 +113,6 @@ _LITELLM_INTERNAL = frozenset(
         "custom_prompt_dict",
         "acompletion",
         "aembedding",
-        "api_version",
         "organization",
         "deployment_id",
         "tags",
@@ -112,8 +137,9 @@ class NativeCall:
     options: dict[str, Any]
     """``_elc_core``'s options dict: ``api_key``, ``api_base``, ``timeout``
     (seconds), ``num_retries``, ``headers``, ``ssl_verify``,
-    ``debug`` (a tag for the native debug events, 0 when off).
-    It holds the API key: never print it."""
+    ``debug`` (a tag for the native debug events, 0 when off), ``params``
+    (provider-specific arguments, ``_PROVIDER_PARAMS``).
+    It holds the API key and cloud credentials: never print it."""
 
     @property
     def api_base(self) -> Optional[str]:
@@ -249,6 +275,26 @@ def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
     )
 
 
+def _params(kwargs: dict[str, Any]) -> Optional[dict[str, str]]:
+    """The provider params of a call (``_PROVIDER_PARAMS``), else litellm's module globals."""
+    params: dict[str, str] = {}
+    for k, v in kwargs.items():
+        name = _PROVIDER_PARAMS.get(k)
+        if name is None or v is None or name in params:
+            continue
+        if isinstance(v, dict):
+            v = json.dumps(v)
+        if not isinstance(v, str):
+            raise bad_request(f"{k} must be a string, got {type(v).__name__}")
+        params[name] = v
+    cfg = _config()
+    for name in _PARAM_GLOBALS:
+        v = getattr(cfg, name, None)
+        if name not in params and isinstance(v, str) and v:
+            params[name] = v
+    return params or None
+
+
 def prepare(
     model: Any, kwargs: dict[str, Any], body: dict[str, Any], chat: bool = False
 ) -> NativeCall:
@@ -272,7 +318,7 @@ def prepare(
     payload: dict[str, Any] = {"model": model_id}
     payload.update(body)
     for k, v in kwargs.items():
-        if v is None or k in _CALL_OPTIONS or k in _LITELLM_INTERNAL:
+        if v is None or k in _CALL_OPTIONS or k in _LITELLM_INTERNAL or k in _PROVIDER_PARAMS:
             continue
         payload[k] = _response_format(v) if k == "response_format" else v
     extra_body = kwargs.get("extra_body")
@@ -299,6 +345,7 @@ def prepare(
         "ssl_verify": _ssl_verify(kwargs),
         # Non-zero when the call logs at DEBUG: the native core records its events under it.
         "debug": getattr(kwargs.get("litellm_logging_obj"), "debug_tag", 0),
+        "params": _params(kwargs),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
 

@@ -12,7 +12,9 @@ use super::stream::Item;
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
 use crate::multipart::Upload;
-use crate::providers::{self, batch, responses_bridge, Endpoint, Spec, StreamDecoder, Target};
+use crate::providers::{
+    self, batch, responses_bridge, Endpoint, Params, Spec, StreamDecoder, Target,
+};
 use crate::runtime;
 use crate::trace::Trace;
 
@@ -35,6 +37,7 @@ pub struct Call {
     ssl_verify: Verify,
     log: Trace,
     uploads: Vec<Upload>,
+    params: Params,
 }
 
 impl Call {
@@ -50,7 +53,9 @@ impl Call {
             headers,
             ssl_verify,
             debug,
+            params,
         } = options;
+        let params = Params::new(params.unwrap_or_default());
         let spec = providers::spec(provider).ok_or_else(|| {
             Error::new(Kind::BadRequest, format!("unknown provider {provider:?}"))
         })?;
@@ -79,7 +84,13 @@ impl Call {
                 ),
             );
         }
-        let base = custom_base.unwrap_or_else(|| spec.default_base.to_owned());
+        let base = match custom_base {
+            Some(b) => b,
+            None => match spec.adapter.base(&params) {
+                Ok(computed) => computed.unwrap_or_else(|| spec.default_base.to_owned()),
+                Err(e) => return Err(e.context(spec.name, &model)),
+            },
+        };
         if base.is_empty() {
             return fail(
                 Kind::BadRequest,
@@ -117,6 +128,7 @@ impl Call {
             ssl_verify,
             log: Trace::new(debug),
             uploads: Vec::new(),
+            params,
         })
     }
 
@@ -141,16 +153,19 @@ impl Call {
             api_key: self.api_key.as_deref(),
             model: &self.model,
             uploads: &self.uploads,
+            params: &self.params,
         };
         let mut req = self.spec.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;
         Ok(req)
     }
 
-    /// Attach provider/model and strip the key from an error.
+    /// Attach provider/model and strip the key and the secret provider params from an error.
     fn finish(&self, e: Error) -> Error {
-        e.context(self.spec.name, &self.model)
-            .redact(self.api_key.as_deref())
+        let e = e
+            .context(self.spec.name, &self.model)
+            .redact(self.api_key.as_deref());
+        self.params.secrets().fold(e, |e, v| e.redact(Some(v)))
     }
 
     /// The adapter's error mapping, as `http` wants it.

@@ -1190,6 +1190,7 @@ mod tests {
             api_key: Some("sk-ant-x"),
             model: "claude-3-haiku-20240307",
             uploads: &[],
+            params: &crate::providers::NO_PARAMS,
         };
         let msgs = br#"{"model":"x","messages":[{"role":"user","content":"hi"}]}"#.to_vec();
         let r = Anthropic.request(Endpoint::Chat, &t, msgs).unwrap();

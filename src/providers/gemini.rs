@@ -1471,6 +1471,7 @@ mod tests {
             api_key: key,
             model: "gemini-2.5-flash",
             uploads: &[],
+            params: &crate::providers::NO_PARAMS,
         }
     }
 
@@ -1626,6 +1627,7 @@ mod tests {
             api_key: None,
             model: "gemini-3-flash",
             uploads: &[],
+            params: &crate::providers::NO_PARAMS,
         };
         let req = json!({"messages": [
             {"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{}"}}]}
@@ -1684,6 +1686,7 @@ mod tests {
             api_key: None,
             model: "gemini-3-pro-preview",
             uploads: &[],
+            params: &crate::providers::NO_PARAMS,
         };
         let req = json!({"messages": [], "reasoning_effort": "medium"});
         let r = body(

@@ -14,6 +14,8 @@ pub mod ollama;
 pub mod openai;
 pub mod responses_bridge;
 
+use std::collections::BTreeMap;
+
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::multipart::Upload;
@@ -26,6 +28,59 @@ pub struct Target<'a> {
     pub model: &'a str,
     /// Files sent as `multipart/form-data` with the body's fields (transcription).
     pub uploads: &'a [Upload],
+    /// The provider-specific call arguments.
+    pub params: &'a Params,
+}
+
+/// Provider-specific call arguments, by litellm's keyword names
+/// (`api_version`, `azure_ad_token`, `vertex_project`, `vertex_credentials`,
+/// `aws_region_name`, `aws_secret_access_key`, ...), as strings (Python
+/// serializes dicts to JSON). Python collects them from the call's keyword
+/// arguments and litellm's module globals; environment variables are the
+/// adapter's to read ([`Params::get_or_env`]). Several hold secrets: `Debug`
+/// shows the names only, and every value is stripped from errors.
+#[derive(Clone, Default)]
+pub struct Params(BTreeMap<String, String>);
+
+/// No provider-specific arguments.
+pub static NO_PARAMS: Params = Params(BTreeMap::new());
+
+impl Params {
+    pub fn new(map: BTreeMap<String, String>) -> Params {
+        Params(map)
+    }
+
+    /// The argument `name`, if given and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// The argument `name`, else the first of the `env` variables that is set and not empty.
+    pub fn get_or_env(&self, name: &str, env: &[&str]) -> Option<String> {
+        self.get(name).map(str::to_owned).or_else(|| {
+            env.iter()
+                .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+        })
+    }
+
+    /// The values of the secret arguments (names with `token`, `secret`,
+    /// `credential` or `key` in them), to strip from errors.
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| {
+                ["token", "secret", "credential", "key"]
+                    .iter()
+                    .any(|w| k.contains(w))
+            })
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
 }
 
 /// What a request is for.
@@ -116,6 +171,14 @@ pub trait Provider: Sync {
     /// is sent as several requests whose answers are merged. Default: no limit.
     fn embedding_batch_size(&self) -> Option<usize> {
         None
+    }
+    /// The base URL to use when the call gives no `api_base` and no env var
+    /// in the registry row's `base_env` is set, computed from the call's
+    /// `params` (a cloud region or location). Default: none, so the row's
+    /// `default_base` applies.
+    fn base(&self, params: &Params) -> Result<Option<String>, Error> {
+        let _ = params;
+        Ok(None)
     }
     /// Reword a failure to reach the server at `base` (connection refused,
     /// DNS, reset before any answer), e.g. to say which server is down.
@@ -603,6 +666,24 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn params_hide_their_values_and_name_their_secrets() {
+        let p = Params::new(BTreeMap::from([
+            ("api_version".to_owned(), "2024-10-21".to_owned()),
+            ("aws_secret_access_key".to_owned(), "s3cr3t-value".to_owned()),
+            ("azure_ad_token".to_owned(), "eyJtoken".to_owned()),
+            ("aws_region_name".to_owned(), String::new()),
+        ]));
+        assert_eq!(
+            format!("{p:?}"),
+            r#"{"api_version", "aws_region_name", "aws_secret_access_key", "azure_ad_token"}"#
+        );
+        assert_eq!(p.get("api_version"), Some("2024-10-21"));
+        assert_eq!(p.get("aws_region_name"), None, "empty is absent");
+        let secrets: Vec<&str> = p.secrets().collect();
+        assert_eq!(secrets, ["s3cr3t-value", "eyJtoken"]);
     }
 
     #[test]

@@ -808,6 +808,7 @@ mod tests {
             api_key: None,
             model: "llama3.2",
             uploads: &[],
+            params: &crate::providers::NO_PARAMS,
         }
     }
 

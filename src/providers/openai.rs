@@ -633,6 +633,7 @@ mod tests {
             api_key: Some("sk-x"),
             model: "gpt-4o",
             uploads: &[],
+            params: &crate::providers::NO_PARAMS,
         };
         let r = COMPATIBLE
             .request(Endpoint::Chat, &t, b"{}".to_vec())
@@ -734,6 +735,7 @@ mod tests {
             api_key: None,
             model,
             uploads: &[],
+            params: &crate::providers::NO_PARAMS,
         }
     }
 
