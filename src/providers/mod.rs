@@ -5,6 +5,7 @@
 //! (docs.litellm.ai/docs/providers/*) and `litellm.get_llm_provider`.
 
 pub mod anthropic;
+pub mod azure;
 pub mod batch;
 pub mod body;
 pub mod framed;
@@ -52,7 +53,10 @@ impl Params {
 
     /// The argument `name`, if given and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// The argument `name`, else the first of the `env` variables that is set and not empty.
@@ -554,6 +558,29 @@ static SPECS: &[Spec] = &[
         adapter: &openai::COMPATIBLE,
         endpoints: &[Chat, Embedding],
     },
+    // Azure OpenAI and Azure AI Foundry (litellm's `azure` / `azure_ai`): the
+    // base is the caller's resource; the key (or an Entra ID token) is checked
+    // by the adapter, which accepts either.
+    Spec {
+        name: "azure",
+        default_base: "",
+        key_env: &["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"],
+        base_env: &["AZURE_API_BASE", "AZURE_OPENAI_ENDPOINT"],
+        key_globals: &["azure_key"],
+        key_required: false,
+        endpoints: &[Chat, Embedding, ImageGeneration, Transcription, Speech],
+        adapter: &azure::Azure,
+    },
+    Spec {
+        name: "azure_ai",
+        default_base: "",
+        key_env: &["AZURE_AI_API_KEY"],
+        base_env: &["AZURE_AI_API_BASE"],
+        key_globals: &[],
+        key_required: false,
+        endpoints: &[Chat],
+        adapter: &azure::AzureAi,
+    },
 ];
 
 /// Bare model names litellm sends to OpenAI without a prefix.
@@ -672,7 +699,10 @@ mod tests {
     fn params_hide_their_values_and_name_their_secrets() {
         let p = Params::new(BTreeMap::from([
             ("api_version".to_owned(), "2024-10-21".to_owned()),
-            ("aws_secret_access_key".to_owned(), "s3cr3t-value".to_owned()),
+            (
+                "aws_secret_access_key".to_owned(),
+                "s3cr3t-value".to_owned(),
+            ),
             ("azure_ad_token".to_owned(), "eyJtoken".to_owned()),
             ("aws_region_name".to_owned(), String::new()),
         ]));
