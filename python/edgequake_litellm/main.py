@@ -90,7 +90,7 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
         "custom_llm_provider": call.provider,
         "api_base": call.api_base,
         "model_id": None,
-        "response_cost": response_cost(resp, call.model, call.provider),
+        "response_cost": response_cost(resp, call.model, call.provider, call.base_model),
     }
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp

@@ -215,7 +215,7 @@ class FakeOpenAI(FakeServer):
             include_usage = isinstance(stream_options, dict) and bool(
                 stream_options.get("include_usage")
             )
-            self._chat_stream(exchange, head, n, tool, text, usage if include_usage else None)
+            self._chat_stream(exchange, body, head, n, tool, text, usage if include_usage else None)
             return
         message: dict[str, Any] = {"role": "assistant", "content": text}
         if tool:
@@ -229,11 +229,22 @@ class FakeOpenAI(FakeServer):
             }
             for i in range(n)
         ]
-        exchange.send_json(200, {**head, "choices": choices, "usage": usage})
+        exchange.send_json(200, self.chat_reply(body, {**head, "choices": choices, "usage": usage}))
+
+    def chat_reply(self, request: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
+        """The default chat reply to ``request`` as sent (a hook: e.g. Azure's
+        content-filter annotations); unchanged here."""
+        return reply
+
+    def chat_events(self, request: dict[str, Any], events: list[dict[str, Any]]) -> list[Any]:
+        """The default stream's events for ``request`` as sent, before ``[DONE]`` (a hook);
+        unchanged here."""
+        return events
 
     def _chat_stream(
         self,
         exchange: Exchange,
+        request: dict[str, Any],
         head: dict[str, Any],
         n: int,
         tool: str | None,
@@ -270,6 +281,7 @@ class FakeOpenAI(FakeServer):
         if usage is not None:
             events.append({**head, "choices": [], "usage": usage})
         exchange.start_stream()
+        events = self.chat_events(request, events)
         for i, event in enumerate([*map(json.dumps, events), "[DONE]"]):
             if i and self.stream_chunk_delay:
                 exchange.sleep(self.stream_chunk_delay)
