@@ -377,40 +377,34 @@ fn choice_fields_kept(body: Vec<u8>) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(&doc).map_err(|e| Error::new(Kind::Api, e.to_string()))
 }
 
-/// OpenAI's chunk decoder with Azure's content-filter annotations taken out
-/// of the chunks, as litellm's stream handler drops them: the opening chunk
-/// that carries only `prompt_filter_results` (`choices: []`, empty `id`) is
-/// dropped, and each choice's `content_filter_results` / `content_filter_offsets`
-/// removed (a choice left with nothing is then skipped by the stream shaping).
+/// OpenAI's chunk decoder without Azure's opening chunk that carries only
+/// `prompt_filter_results` (`choices: []`, an empty `id` and `model`), which
+/// litellm's stream handler yields nothing for. Each choice's
+/// `content_filter_results` stays on the chunk's choice, as in litellm; a
+/// trailing chunk of filter offsets alone (no delta) is skipped by the stream
+/// shaping like any chunk that carries nothing.
 struct FilteredStream {
     inner: Box<dyn StreamDecoder>,
 }
 
 impl FilteredStream {
-    fn clean(chunks: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    fn clean(mut chunks: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+        chunks.retain(|c| !(contains(c, b"\"prompt_filter_results\"") && filter_only(c)));
         chunks
-            .into_iter()
-            .filter_map(|c| {
-                if !contains(&c, b"filter_") {
-                    return Some(c);
-                }
-                let Ok(Value::Object(mut doc)) = serde_json::from_slice::<Value>(&c) else {
-                    return Some(c); // not a chunk: Python's validation reports it
-                };
-                doc.remove("prompt_filter_results");
-                let usage = doc.get("usage").is_some_and(|u| !u.is_null());
-                if let Some(Value::Array(choices)) = doc.get_mut("choices") {
-                    if choices.is_empty() && !usage {
-                        return None;
-                    }
-                    for choice in choices.iter_mut().filter_map(Value::as_object_mut) {
-                        choice.remove("content_filter_results");
-                        choice.remove("content_filter_offsets");
-                    }
-                }
-                serde_json::to_vec(&doc).ok().or(Some(c))
-            })
-            .collect()
+    }
+}
+
+/// Whether a chunk has no choices and no usage (Azure's prompt-filter chunk).
+fn filter_only(chunk: &[u8]) -> bool {
+    match serde_json::from_slice::<Value>(chunk) {
+        Ok(Value::Object(doc)) => {
+            let no_choices = doc
+                .get("choices")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty);
+            no_choices && doc.get("usage").map_or(true, Value::is_null)
+        }
+        _ => false,
     }
 }
 
@@ -704,7 +698,7 @@ mod tests {
     }
 
     #[test]
-    fn stream_drops_filter_annotations() {
+    fn stream_drops_the_prompt_filter_chunk() {
         let mut d = Azure.stream_decoder(Endpoint::Chat);
         let body = concat!(
             "data: {\"choices\":[],\"created\":0,\"id\":\"\",\"model\":\"\",\"object\":\"\",\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":{}}]}\n\n",
@@ -716,7 +710,10 @@ mod tests {
         assert_eq!(out.len(), 2);
         let first: Value = serde_json::from_slice(&out[0]).unwrap();
         assert_eq!(first["id"], "c1");
-        assert!(first["choices"][0].get("content_filter_results").is_none());
+        assert_eq!(
+            first["choices"][0]["content_filter_results"]["hate"]["filtered"],
+            false
+        );
         assert!(d.done());
     }
 

@@ -7,7 +7,8 @@ Deterministic default replies:
   ``"required"`` or names a function, calls that tool (the first tool for
   ``"required"``) with arguments ``{"city": "Paris"}``. ``"stream": true``
   gives an SSE stream of chunks (one per word) ending in ``data: [DONE]``.
-* ``POST /v1/embeddings`` returns 8 floats per input, derived from its SHA-256.
+* ``POST /v1/embeddings`` returns 8 floats per input, derived from its SHA-256
+  (``encoding_format: "base64"``: as little-endian float32s, base64-encoded).
 * ``GET /v1/models`` lists :data:`MODELS`.
 * legacy completions, images, moderations, rerank, audio transcriptions and speech: see
   :mod:`fakeprov.endpoints`.
@@ -20,11 +21,13 @@ Chat and embeddings requests consume scripted replies (see
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import json
 import re
 import ssl
+import struct
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -299,11 +302,12 @@ class FakeOpenAI(FakeServer):
             or not all(isinstance(s, str) for s in inputs)
         ):
             raise _BadRequest("'input' must be a string or a non-empty list of strings", "input")
-        if body.get("encoding_format", "float") not in ("float", None):
-            raise _BadRequest("the fake only supports encoding_format 'float'", "encoding_format")
+        encoding = body.get("encoding_format") or "float"
+        if encoding not in ("float", "base64"):
+            raise _BadRequest("encoding_format must be 'float' or 'base64'", "encoding_format")
         tokens = sum(count_words(s) for s in inputs)
         data = [
-            {"object": "embedding", "index": i, "embedding": embedding_for(s)}
+            {"object": "embedding", "index": i, "embedding": _encoded(embedding_for(s), encoding)}
             for i, s in enumerate(inputs)
         ]
         exchange.send_json(
@@ -315,6 +319,13 @@ class FakeOpenAI(FakeServer):
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
             },
         )
+
+
+def _encoded(vector: list[float], encoding: str) -> Any:
+    """The vector as sent: a list of floats, or (``base64``) its little-endian float32s."""
+    if encoding == "float":
+        return vector
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
 
 
 def _forced_tool(body: dict[str, Any]) -> str | None:
