@@ -450,3 +450,24 @@ def test_azure_ai_chat_stream_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
         with pytest.raises(litellm.AuthenticationError):
             litellm.completion(model="azure_ai/mistral-large-2411", messages=MSGS)
         assert len(s.requests) == 2
+
+
+# -- other deployment endpoints ----------------------------------------------------------
+
+
+def test_image_speech_and_transcription_deployments(az: FakeAzure) -> None:
+    for name in ("dall-e-3", "tts", "whisper"):
+        az.deployments[name] = name
+    opts = {"api_key": KEY, "api_base": az.url, "num_retries": 0}
+    r = litellm.image_generation("a red fox", "azure/dall-e-3", **opts)
+    assert sent(az) == (
+        "/openai/deployments/dall-e-3/images/generations",
+        {"api-version": [DEFAULT_VERSION]},
+    )
+    assert az.last.headers["api-key"] == KEY and r.data
+    audio = litellm.speech(model="azure/tts", input="hi", voice="alloy", **opts)
+    assert sent(az)[0] == "/openai/deployments/tts/audio/speech" and audio.content
+    t = litellm.transcription(model="azure/whisper", file=("a.wav", b"RIFF0000WAVE"), **opts)
+    assert sent(az)[0] == "/openai/deployments/whisper/audio/transcriptions"
+    assert az.last.headers["content-type"].startswith("multipart/form-data")
+    assert t.text

@@ -188,69 +188,6 @@ DIVERGENCES: tuple[Divergence, ...] = (
         README,
     ),
     Divergence(
-        "azure_status_classes",
-        _p("azure"),
-        _p("fault_403", "fault_404", "fault_422", "fault_500"),
-        ("error.class",),
-        "403, 404 and 500 APIError; 422 BadRequestError (litellm 1.81.16; 1.110 maps 404 "
-        "to NotFoundError)",
-        "PermissionDeniedError, NotFoundError, InternalServerError, UnprocessableEntityError "
-        "(a BadRequestError), as for every provider here",
-        "the precise class exists; `except APIError` / `except BadRequestError` still catch",
-        README,
-    ),
-    Divergence(
-        "azure_stream_model",
-        _p("azure"),
-        STREAMS - _p("reasoning_stream", "parallel_tools_stream"),
-        ("chunks[*].model", "built.model"),
-        "chunks (and the rebuilt response) name the model the deployment serves "
-        "(`gpt-4o-2024-08-06`), as Azure's chunks do",
-        "the deployment name the call used (`gpt-4o`), as for every provider's stream here "
-        "(the whole, non-streamed answer names the served model in both)",
-        "one stream-shaping rule for every provider",
-        README,
-    ),
-    Divergence(
-        "azure_stream_filter_results",
-        _p("azure"),
-        STREAMS - _p("reasoning_stream", "parallel_tools_stream"),
-        ("chunks[*].choices[*].content_filter_results", "chunks[*].choices[*].delta.role"),
-        "drops the finish chunk's `content_filter_results`; with include_usage the first "
-        "chunk's `delta.role` is null (the opening prompt-filter chunk took the first place)",
-        "every chunk keeps its choice's `content_filter_results`; the first chunk yielded "
-        "has role `assistant`",
-        "the annotations Azure sent are kept where they came",
-    ),
-    Divergence(
-        "azure_stream_usage_chunk",
-        _p("azure"),
-        _p("include_usage_stream", "reasoning_stream", "prompt_cache_stream"),
-        (
-            "chunks[*].usage.*",
-            "chunks[*].id",
-            "chunks[*].model",
-            "chunks[*].system_fingerprint",
-            "built.system_fingerprint",
-            "chunks",
-        ),
-        "the usage chunk carries usage counted with its tokenizer, not Azure's, and no "
-        "id/model/system_fingerprint; one is made up when Azure sent none",
-        "Azure's usage chunk as sent, with the stream's id and model; none when Azure sent none",
-        "the provider's token counts are the billed ones",
-        README,
-    ),
-    Divergence(
-        "azure_embedding_encoding",
-        _p("azure"),
-        _p("embedding_one", "embedding_many"),
-        ("request[*].body.encoding_format", "embedding.data[*].embedding[*]"),
-        "asks for `encoding_format: base64` (the openai SDK's default) and decodes float32s",
-        "asks for floats (OpenAI's default), so the vectors are the floats Azure computed",
-        "no precision lost to a float32 round trip; the caller's encoding_format is sent as given",
-        README,
-    ),
-    Divergence(
         "no_answer_is_connection_error",
         _p("openai", "anthropic"),
         TRANSPORT_FAULTS,
@@ -423,5 +360,69 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "no Authorization header (the api_key is dropped); a single string sent as a list",
         "`Authorization: Bearer <api_key>` as for chat; the input as given",
         "a key given is a key sent (Ollama behind an authenticating proxy)",
+    ),
+    # -- Azure OpenAI --------------------------------------------------------------------
+    Divergence(
+        "azure_status_classes",
+        _p("azure"),
+        _p("fault_403", "fault_404", "fault_422", "fault_500"),
+        ("error.class",),
+        "403, 404 and 500 APIError; 422 BadRequestError (litellm 1.81.16; 1.110 maps 404 "
+        "to NotFoundError)",
+        "PermissionDeniedError, NotFoundError, InternalServerError, UnprocessableEntityError "
+        "(a BadRequestError), as for every provider here",
+        "the precise class exists; `except APIError` / `except BadRequestError` still catch",
+        README,
+    ),
+    Divergence(
+        "azure_stream_model",
+        _p("azure"),
+        STREAMS - _p("reasoning_stream", "parallel_tools_stream"),
+        ("chunks[*].model", "built.model"),
+        "chunks (and the rebuilt response) name the model the deployment serves "
+        "(`gpt-4o-2024-08-06`), as Azure's chunks do",
+        "the deployment name the call used (`gpt-4o`), as for every provider's stream here "
+        "(the whole, non-streamed answer names the served model in both)",
+        "one stream-shaping rule for every provider",
+        README,
+    ),
+    Divergence(
+        "azure_stream_filter_results",
+        _p("azure"),
+        STREAMS - _p("reasoning_stream", "parallel_tools_stream"),
+        ("chunks[*].choices[*].content_filter_results", "chunks[*].choices[*].delta.role"),
+        "drops the finish chunk's `content_filter_results`; with include_usage the first "
+        "chunk's `delta.role` is null (the opening prompt-filter chunk took the first place)",
+        "every chunk keeps its choice's `content_filter_results`; the first chunk yielded "
+        "has role `assistant`",
+        "the annotations Azure sent are kept where they came",
+    ),
+    Divergence(
+        "azure_stream_usage_chunk",
+        _p("azure"),
+        _p("include_usage_stream", "reasoning_stream", "prompt_cache_stream"),
+        (
+            "chunks[*].usage.*",
+            "chunks[*].id",
+            "chunks[*].model",
+            "chunks[*].system_fingerprint",
+            "built.system_fingerprint",
+            "chunks",
+        ),
+        "the usage chunk carries usage counted with its tokenizer, not Azure's, and no "
+        "id/model/system_fingerprint; one is made up when Azure sent none",
+        "Azure's usage chunk as sent, with the stream's id and model; none when Azure sent none",
+        "the provider's token counts are the billed ones",
+        README,
+    ),
+    Divergence(
+        "azure_embedding_encoding",
+        _p("azure"),
+        _p("embedding_one", "embedding_many"),
+        ("request[*].body.encoding_format", "embedding.data[*].embedding[*]"),
+        "asks for `encoding_format: base64` (the openai SDK's default) and decodes float32s",
+        "asks for floats (OpenAI's default), so the vectors are the floats Azure computed",
+        "no precision lost to a float32 round trip; the caller's encoding_format is sent as given",
+        README,
     ),
 )
