@@ -328,6 +328,15 @@ def test_secrets_never_reach_errors_or_reprs(az: FakeAzure) -> None:
     with pytest.raises(litellm.AuthenticationError) as ei:
         call(az, api_key=None, azure_ad_token=token)
     assert token not in str(ei.value) and token not in str(ei.value.body)
+    env_token = "entra-env-token-789"
+    az.tokens = (env_token,)
+    az.enqueue(Reply(status=401, body={"error": {"code": "401", "message": f"t {env_token}"}}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AZURE_AD_TOKEN", env_token)
+        with pytest.raises(litellm.AuthenticationError) as ei:
+            call(az, api_key=None)
+    assert az.last.headers["authorization"] == f"Bearer {env_token}"
+    assert env_token not in str(ei.value) and env_token not in str(ei.value.body)
     native = _request.chat(
         "azure/gpt-4o", MSGS, {"api_key": secret, "azure_ad_token": token}, False
     )
@@ -453,6 +462,12 @@ def test_azure_ai_chat_stream_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- other deployment endpoints ----------------------------------------------------------
+
+
+def test_responses_are_bridged_onto_the_deployments_chat(az: FakeAzure) -> None:
+    r = litellm.responses(model="azure/gpt-4o", input="hello there", api_key=KEY, api_base=az.url)
+    assert r.output_text == "echo: hello there"
+    assert sent(az)[0] == "/openai/deployments/gpt-4o/chat/completions"
 
 
 def test_image_speech_and_transcription_deployments(az: FakeAzure) -> None:

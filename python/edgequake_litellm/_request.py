@@ -9,6 +9,7 @@ the OpenAI-shaped JSON body.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -330,7 +331,13 @@ def _base_model(kwargs: dict[str, Any]) -> Optional[str]:
     return None
 
 
-def _params(kwargs: dict[str, Any]) -> Optional[dict[str, str]]:
+#: Env vars holding an Entra ID token for ``azure/`` and ``azure_ai/``: litellm's, the openai
+#: SDK's. Read here and sent as the param ``azure_ad_token_env`` (the adapters' last resort
+#: after the key), so that the token is stripped from errors like every secret param.
+_AZURE_TOKEN_ENV = ("AZURE_AD_TOKEN", "AZURE_OPENAI_AD_TOKEN")
+
+
+def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, str]]:
     """The provider params of a call (``_PROVIDER_PARAMS``), else litellm's module globals."""
     params: dict[str, str] = {}
     for k, v in kwargs.items():
@@ -351,6 +358,10 @@ def _params(kwargs: dict[str, Any]) -> Optional[dict[str, str]]:
     base_model = _base_model(kwargs)
     if base_model is not None:
         params["base_model"] = base_model
+    if provider in ("azure", "azure_ai"):
+        token = next((t for t in map(os.environ.get, _AZURE_TOKEN_ENV) if t), None)
+        if token:
+            params["azure_ad_token_env"] = token
     cfg = _config()
     for name in _PARAM_GLOBALS:
         v = getattr(cfg, name, None)
@@ -409,7 +420,7 @@ def prepare(
         "ssl_verify": _ssl_verify(kwargs),
         # Non-zero when the call logs at DEBUG: the native core records its events under it.
         "debug": getattr(kwargs.get("litellm_logging_obj"), "debug_tag", 0),
-        "params": _params(kwargs),
+        "params": _params(kwargs, provider),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
 

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 
 use super::body::parse_body;
 use super::openai::{error_object, OPENAI};
-use super::{Endpoint, Params, Provider, StreamDecoder, Target};
+use super::{Endpoint, Provider, StreamDecoder, Target};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 
@@ -33,9 +33,6 @@ pub const AZURE_DEFAULT_API_VERSION: &str = "2025-02-01-preview";
 /// The `api_version` values litellm sends to Azure's v1 API
 /// (`BaseAzureLLM.is_azure_v1_api_version`).
 const V1_VERSIONS: &[&str] = &["v1", "latest", "preview"];
-
-/// Env vars holding an Entra ID token: litellm's, then the openai SDK's.
-const TOKEN_ENV: &[&str] = &["AZURE_AD_TOKEN", "AZURE_OPENAI_AD_TOKEN"];
 
 /// The choice fields of litellm's `Choices`; any other field of an answer's
 /// choice (Azure's `content_filter_results`) goes to `provider_specific_fields`.
@@ -63,8 +60,10 @@ enum Credential<'a> {
 
 /// The call's credential, in litellm's order (`get_azure_request_auth_headers`):
 /// the call's `azure_ad_token` (Python puts an `azure_ad_token_provider`'s
-/// answer there), else the API key, else the `AZURE_AD_TOKEN` env var; none is
-/// an `AuthenticationError` before any I/O.
+/// answer there), else the API key, else the `AZURE_AD_TOKEN` /
+/// `AZURE_OPENAI_AD_TOKEN` env var (read by Python, as the param
+/// `azure_ad_token_env`, so that it is stripped from errors); none is an
+/// `AuthenticationError` before any I/O.
 fn credential<'a>(
     target: &Target<'a>,
     provider: &str,
@@ -76,8 +75,8 @@ fn credential<'a>(
     if let Some(key) = target.api_key.filter(|k| !k.is_empty()) {
         return Ok(Credential::Key(key));
     }
-    if let Some(token) = Params::default().get_or_env("azure_ad_token", TOKEN_ENV) {
-        return Ok(Credential::Token(token));
+    if let Some(token) = target.params.get("azure_ad_token_env") {
+        return Ok(Credential::Token(token.to_owned()));
     }
     Err(Error::new(
         Kind::Authentication,
@@ -457,7 +456,7 @@ fn azure_error(status: u16, body: &[u8]) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::NO_PARAMS as NO;
+    use crate::providers::{Params, NO_PARAMS as NO};
     use std::collections::BTreeMap;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
@@ -546,15 +545,17 @@ mod tests {
         let r = build(&Azure, Endpoint::Chat, "https://r", Some("k1"), "d", &p).unwrap();
         assert_eq!(r.headers["authorization"], "Bearer eyJ0");
         assert!(!r.headers.contains_key("api-key"));
-        if std::env::var_os("AZURE_AD_TOKEN").is_none()
-            && std::env::var_os("AZURE_OPENAI_AD_TOKEN").is_none()
-        {
-            let e = build(&Azure, Endpoint::Chat, "https://r", None, "d", &NO).unwrap_err();
-            assert_eq!(e.kind, Kind::Authentication);
-            assert!(e.message.contains("azure_ad_token"));
-            let e = build(&AzureAi, Endpoint::Chat, "https://r", None, "m", &NO).unwrap_err();
-            assert_eq!(e.kind, Kind::Authentication);
-        }
+        // The env token is the last resort, after the key.
+        let env = params(&[("azure_ad_token_env", "eyJenv")]);
+        let r = build(&Azure, Endpoint::Chat, "https://r", Some("k1"), "d", &env).unwrap();
+        assert_eq!(r.headers["api-key"], "k1");
+        let r = build(&Azure, Endpoint::Chat, "https://r", None, "d", &env).unwrap();
+        assert_eq!(r.headers["authorization"], "Bearer eyJenv");
+        let e = build(&Azure, Endpoint::Chat, "https://r", None, "d", &NO).unwrap_err();
+        assert_eq!(e.kind, Kind::Authentication);
+        assert!(e.message.contains("azure_ad_token"));
+        let e = build(&AzureAi, Endpoint::Chat, "https://r", None, "m", &NO).unwrap_err();
+        assert_eq!(e.kind, Kind::Authentication);
     }
 
     #[test]
