@@ -240,9 +240,9 @@ impl Provider for Azure {
             let base = ensure_route(&base, "/openai/v1");
             let mut req = openai_request(endpoint, target, &base, body)?;
             req.url = with_query(&req.url, &pairs, None)?;
-            let secret = match &cred {
-                Credential::Key(k) => *k,
-                Credential::Token(t) => t.as_str(),
+            let secret = match (&cred, target.api_key.filter(|k| !k.is_empty())) {
+                (_, Some(key)) | (&Credential::Key(key), None) => key,
+                (Credential::Token(t), None) => t.as_str(),
             };
             req.bearer(secret)?;
             return Ok(req);
@@ -578,6 +578,12 @@ mod tests {
             assert_eq!(r.headers["authorization"], "Bearer k1");
             assert!(!r.headers.contains_key("api-key"));
         }
+        // litellm's v1 client takes the key before a token.
+        let p = params(&[("api_version", "v1"), ("azure_ad_token", "eyJ0")]);
+        let r = build(&Azure, Endpoint::Chat, "https://r", Some("k1"), "d", &p).unwrap();
+        assert_eq!(r.headers["authorization"], "Bearer k1");
+        let r = build(&Azure, Endpoint::Chat, "https://r", None, "d", &p).unwrap();
+        assert_eq!(r.headers["authorization"], "Bearer eyJ0");
         let p = params(&[("api_version", "v1")]);
         let r = build(
             &Azure,
