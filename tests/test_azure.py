@@ -185,11 +185,16 @@ def check_stream(chunks: list[Any]) -> None:
     # prompt-filter chunk (no choices, empty id) yields nothing.
     assert chunks[1].choices[0].content_filter_results["violence"]["severity"] == "safe"
     assert chunks[0].choices[0].delta.role == "assistant"
+    # The model the deployment serves, as Azure's chunks (and litellm) name it.
+    assert {c.model for c in chunks} == {"gpt-4o-2024-08-06"}
 
 
 def test_stream_sync(az: FakeAzure) -> None:
     chunks = list(call(az, stream=True))
     check_stream(chunks)
+    built = litellm.stream_chunk_builder(chunks, messages=MSGS)
+    assert built is not None and built.model == "gpt-4o-2024-08-06"
+    assert built._hidden_params["response_cost"] > 0
     assert az.last.json["stream"] is True
     assert sent(az)[0] == "/openai/deployments/gpt-4o/chat/completions"
 

@@ -10,7 +10,8 @@ here and never modified after):
 - chunks with an empty delta and no ``finish_reason`` (the provider's opening
   role-only chunk, keep-alives) are skipped;
 - the first chunk yielded has ``delta.role == "assistant"``, later ones ``None``;
-- ``model`` is the model id without the provider prefix, ``id`` is constant;
+- ``model`` is the model id without the provider prefix (for ``azure/``, the model the
+  deployment serves, as Azure's chunks name it), ``id`` is constant;
 - with ``stream_options={"include_usage": True}`` the last chunk carries
   ``usage`` and one choice with an empty delta (not ``choices=[]``).
 
@@ -61,7 +62,8 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
         #: Set when callbacks observe the call: told of each chunk, the end, a fault.
         self.logging_obj: Optional[Logging] = None
-        native.shape(model, self.send_stream_usage)
+        # Azure's chunks name the model the deployment serves; litellm passes it on.
+        native.shape("" if custom_llm_provider == "azure" else model, self.send_stream_usage)
 
     @property
     def chunks(self) -> list[ModelResponseStream]:

@@ -375,18 +375,6 @@ DIVERGENCES: tuple[Divergence, ...] = (
         README,
     ),
     Divergence(
-        "azure_stream_model",
-        _p("azure"),
-        STREAMS - _p("reasoning_stream", "parallel_tools_stream"),
-        ("chunks[*].model", "built.model"),
-        "chunks (and the rebuilt response) name the model the deployment serves "
-        "(`gpt-4o-2024-08-06`), as Azure's chunks do",
-        "the deployment name the call used (`gpt-4o`), as for every provider's stream here "
-        "(the whole, non-streamed answer names the served model in both)",
-        "one stream-shaping rule for every provider",
-        README,
-    ),
-    Divergence(
         "azure_stream_filter_results",
         _p("azure"),
         STREAMS - _p("reasoning_stream", "parallel_tools_stream"),
