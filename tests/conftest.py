@@ -33,6 +33,8 @@ def _clean_config(monkeypatch: pytest.MonkeyPatch) -> None:
         "num_retries",
         "openrouter_key",
         "anthropic_key",
+        "azure_key",
+        "api_version",
     ):
         monkeypatch.setattr(litellm, name, None)
     for var in (
@@ -43,6 +45,15 @@ def _clean_config(monkeypatch: pytest.MonkeyPatch) -> None:
         "ANTHROPIC_API_KEY",
         "ANTHROPIC_API_BASE",
         "ANTHROPIC_BASE_URL",
+        "AZURE_API_KEY",
+        "AZURE_OPENAI_API_KEY",
+        "AZURE_API_BASE",
+        "AZURE_OPENAI_ENDPOINT",
+        "AZURE_API_VERSION",
+        "AZURE_AD_TOKEN",
+        "AZURE_OPENAI_AD_TOKEN",
+        "AZURE_AI_API_KEY",
+        "AZURE_AI_API_BASE",
     ):
         monkeypatch.delenv(var, raising=False)
 

@@ -23,7 +23,7 @@ import pytest
 
 import edgequake_litellm as litellm
 from common import MESSAGES
-from fakeprov import anthropic, gemini, ollama
+from fakeprov import anthropic, azure, gemini, ollama
 from fakeprov.anthropic import FakeAnthropic
 from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
@@ -480,7 +480,91 @@ OLLAMA = Wire(
     stream_headers={"Content-Type": ollama.NDJSON_TYPE},
 )
 
-WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA]
+
+# -- Azure OpenAI --------------------------------------------------------------------------
+
+
+def azure_case(
+    status: int,
+    code: str,
+    message: str,
+    cls: type[litellm.APIError],
+    headers: Optional[dict[str, str]] = None,
+) -> Case:
+    """Azure's error body ``{"error": {"code", "message"}}`` (learn.microsoft.com/azure/
+    ai-services/openai/reference)."""
+    return Case(azure.azure_error(status, code, message, headers), cls, status, message)
+
+
+AZURE = Wire(
+    name="azure",
+    provider="azure",
+    server=lambda: azure.FakeAzure(key=KEY),
+    model="azure/gpt-4o",
+    model_id="gpt-4o",
+    root=lambda root: root,
+    errors={
+        "401": azure_case(401, "401", azure.ACCESS_DENIED, litellm.AuthenticationError),
+        "403": azure_case(
+            403,
+            "403",
+            "Public access is disabled. Please configure private endpoint.",
+            litellm.PermissionDeniedError,
+        ),
+        "404": azure_case(
+            404, "DeploymentNotFound", azure.DEPLOYMENT_NOT_FOUND, litellm.NotFoundError
+        ),
+        # Azure answers context overflows in OpenAI's own shape.
+        "400-context": openai_case(
+            400,
+            "This model's maximum context length is 128000 tokens. However, your messages "
+            "resulted in 130412 tokens. Please reduce the length of the messages.",
+            "invalid_request_error",
+            "context_length_exceeded",
+            litellm.ContextWindowExceededError,
+        ),
+        "400-policy": Case(
+            azure.content_filter_error(),
+            litellm.ContentPolicyViolationError,
+            400,
+            "content management policy",
+        ),
+        "422": gateway_422(),
+        "429": azure_case(
+            429,
+            "429",
+            "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version "
+            "2025-02-01-preview have exceeded token rate limit of your current OpenAI S0 "
+            "pricing tier. Please retry after 1 second.",
+            litellm.RateLimitError,
+            retry_headers(),
+        ),
+        "500": openai_case(
+            500, OPENAI_SERVER_ERROR, "server_error", None, litellm.InternalServerError
+        ),
+        "502": html_502(),
+        "503": azure_case(
+            503,
+            "ServiceUnavailable",
+            "The service is temporarily unable to process your request. Please try again later.",
+            litellm.ServiceUnavailableError,
+        ),
+        # Azure never sends 529: one reaching a client comes from a proxy in between.
+        "529": Case(
+            Reply(status=529, body="Site is overloaded", headers={"Content-Type": "text/plain"}),
+            litellm.APIError,
+            529,
+            "Site is overloaded",
+        ),
+    },
+    frames=openai_frames,
+    stream_error=openai_case(
+        500, OPENAI_SERVER_ERROR, "server_error", None, litellm.InternalServerError
+    ),
+    error_frame=OPENAI.error_frame,
+)
+
+WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA, AZURE]
 STATUS_FAULTS = [
     "401",
     "403",

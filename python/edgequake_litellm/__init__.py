@@ -341,6 +341,8 @@ togetherai_api_key: Optional[str] = None
 #: Google AI Studio key for ``gemini/`` models (else ``GEMINI_API_KEY`` / ``GOOGLE_API_KEY``).
 gemini_key: Optional[str] = None
 anthropic_key: Optional[str] = None
+#: Azure OpenAI key for ``azure/`` deployments (else ``AZURE_OPENAI_API_KEY``, ``AZURE_API_KEY``).
+azure_key: Optional[str] = None
 #: Retries per call when the call does not say (``None``: 2, the openai SDK's default).
 num_retries: Optional[int] = None
 #: Seconds a call may take when the call does not say.
@@ -388,7 +390,8 @@ use_litellm_proxy: bool = False
 add_function_to_prompt: bool = False
 model_fallbacks: Optional[list[Any]] = None
 context_window_fallback_dict: dict[str, str] = {}
-#: Sent as ``api-version`` where a provider takes one (Azure-style gateways); else unused.
+#: Azure's ``api-version`` when the call gives none (else ``AZURE_API_VERSION``, else
+#: 2025-02-01-preview); also sent by ``azure_ai/``.
 api_version: Optional[str] = None
 #: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
 client_session: Any = None

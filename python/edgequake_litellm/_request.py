@@ -9,6 +9,7 @@ the OpenAI-shaped JSON body.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -65,9 +66,13 @@ _CALL_OPTIONS = frozenset(
 #: ``options["params"]`` (strings; dicts as JSON) instead of in the body. An alias
 #: litellm also accepts maps to the one name the adapters read.
 _PROVIDER_PARAMS: dict[str, str] = {
-    # Azure OpenAI
+    # Azure OpenAI / Azure AI Foundry (``azure_ad_token_provider`` is called here:
+    # its token is sent as ``azure_ad_token``; ``base_model`` names the model a
+    # deployment serves, for the request quirks and for pricing)
     "api_version": "api_version",
     "azure_ad_token": "azure_ad_token",
+    "azure_ad_token_provider": "azure_ad_token",
+    "base_model": "base_model",
     # Vertex AI
     "vertex_project": "vertex_project",
     "vertex_ai_project": "vertex_project",
@@ -146,6 +151,12 @@ class NativeCall:
         """The ``api_base`` given by the call or ``litellm.api_base``, if any."""
         base: Optional[str] = self.options["api_base"]
         return base
+
+    @property
+    def base_model(self) -> Optional[str]:
+        """litellm's ``base_model`` (the model an Azure deployment serves), if given."""
+        params: Optional[dict[str, str]] = self.options["params"]
+        return params.get("base_model") if params else None
 
     def args(self) -> tuple[str, str, bytes, dict[str, Any]]:
         """Positional arguments after the endpoint name, in ``_elc_core``'s order."""
@@ -275,18 +286,82 @@ def _ssl_verify(kwargs: dict[str, Any]) -> Union[bool, str]:
     )
 
 
-def _params(kwargs: dict[str, Any]) -> Optional[dict[str, str]]:
+def _entra_token(provider: Any) -> str:
+    """The token an ``azure_ad_token_provider`` returns (a callable with no
+    arguments, e.g. ``azure.identity.get_bearer_token_provider(...)``), called
+    once per call, as the openai SDK's ``AzureOpenAI`` client does per request.
+
+    Raises:
+        BadRequestError: the provider is not callable or returns no string.
+        AuthenticationError: the provider raised (it could not get a token).
+    """
+    if not callable(provider):
+        raise bad_request(
+            f"azure_ad_token_provider must be a callable returning a token, "
+            f"got {type(provider).__name__}"
+        )
+    try:
+        token = provider()
+    except Exception as e:
+        from .exceptions import AuthenticationError
+
+        raise AuthenticationError(
+            f"AuthenticationError: AzureException - Failed to get Azure AD token: "
+            f"{type(e).__name__}: {e}",
+            llm_provider="azure",
+        ) from e
+    if not isinstance(token, str) or not token:
+        raise bad_request(
+            f"azure_ad_token_provider must return a non-empty string, got {type(token).__name__}"
+        )
+    return token
+
+
+def _base_model(kwargs: dict[str, Any]) -> Optional[str]:
+    """litellm's ``base_model``: the call's, else ``model_info["base_model"]``, else
+    ``metadata["model_info"]["base_model"]`` (where the Router puts it)."""
+    found = kwargs.get("base_model")
+    if isinstance(found, str) and found:
+        return found
+    for holder in (kwargs, kwargs.get("metadata"), kwargs.get("litellm_metadata")):
+        info = holder.get("model_info") if isinstance(holder, dict) else None
+        found = info.get("base_model") if isinstance(info, dict) else None
+        if isinstance(found, str) and found:
+            return found
+    return None
+
+
+#: Env vars holding an Entra ID token for ``azure/`` and ``azure_ai/``: litellm's, the openai
+#: SDK's. Read here and sent as the param ``azure_ad_token_env`` (the adapters' last resort
+#: after the key), so that the token is stripped from errors like every secret param.
+_AZURE_TOKEN_ENV = ("AZURE_AD_TOKEN", "AZURE_OPENAI_AD_TOKEN")
+
+
+def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, str]]:
     """The provider params of a call (``_PROVIDER_PARAMS``), else litellm's module globals."""
     params: dict[str, str] = {}
     for k, v in kwargs.items():
         name = _PROVIDER_PARAMS.get(k)
         if name is None or v is None or name in params:
             continue
+        if k == "azure_ad_token_provider":
+            if kwargs.get("azure_ad_token"):
+                continue  # a token given as such wins, as in the openai SDK
+            v = _entra_token(v)
+        elif k == "base_model":
+            continue  # read with model_info's below
         if isinstance(v, dict):
             v = json.dumps(v)
         if not isinstance(v, str):
             raise bad_request(f"{k} must be a string, got {type(v).__name__}")
         params[name] = v
+    base_model = _base_model(kwargs)
+    if base_model is not None:
+        params["base_model"] = base_model
+    if provider in ("azure", "azure_ai"):
+        token = next((t for t in map(os.environ.get, _AZURE_TOKEN_ENV) if t), None)
+        if token:
+            params["azure_ad_token_env"] = token
     cfg = _config()
     for name in _PARAM_GLOBALS:
         v = getattr(cfg, name, None)
@@ -345,7 +420,7 @@ def prepare(
         "ssl_verify": _ssl_verify(kwargs),
         # Non-zero when the call logs at DEBUG: the native core records its events under it.
         "debug": getattr(kwargs.get("litellm_logging_obj"), "debug_tag", 0),
-        "params": _params(kwargs),
+        "params": _params(kwargs, provider),
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
 

@@ -195,12 +195,16 @@ def completion_cost(
     return prompt_cost + out_cost
 
 
-def response_cost(response: Any, model: str, provider: str) -> Optional[float]:
+def response_cost(
+    response: Any, model: str, provider: str, base_model: Optional[str] = None
+) -> Optional[float]:
     """``_hidden_params["response_cost"]`` for a call: ``completion_cost(response)`` in USD
-    (priced as the model the provider answered with, else the model asked for), 0.0 for a
-    local provider's unlisted model, ``None`` for another unlisted model (litellm logs the
-    failure and sets none). Never raises."""
-    for name in (None, model):
+    (priced as litellm's ``base_model`` when the call names one, else the model the provider
+    answered with, else the model asked for), 0.0 for a local provider's unlisted model,
+    ``None`` for another unlisted model (litellm logs the failure and sets none; an Azure
+    deployment name that is no model's name is priced by the answer's ``model``). Never
+    raises."""
+    for name in (base_model, None, model) if base_model else (None, model):
         try:
             return completion_cost(response, model=name, custom_llm_provider=provider)
         except (ModelNotMappedError, ValueError):

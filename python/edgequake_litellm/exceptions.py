@@ -98,7 +98,8 @@ class APIError(OpenAIError, _base("APIError")):  # type: ignore[misc]
     ``llm_provider`` (e.g. ``"openai"``), ``model`` (provider model id),
     ``retry_after`` (seconds), ``body`` (raw provider error), ``num_retries``,
     ``max_retries``, ``litellm_debug_info``, ``request`` / ``response``
-    (``httpx`` objects; built from the status and ``retry_after`` when not given).
+    (``httpx`` objects; built from the status and ``retry_after`` when not given),
+    ``provider_specific_fields`` (e.g. Azure's content-filter details).
     """
 
     default_status: int = 500
@@ -117,9 +118,11 @@ class APIError(OpenAIError, _base("APIError")):  # type: ignore[misc]
         num_retries: Optional[int] = None,
         response: Any = None,
         request: Any = None,
+        provider_specific_fields: Optional[dict[str, Any]] = None,
         **_: Any,
     ) -> None:
         self.status_code = status_code if status_code is not None else self.default_status
+        self.provider_specific_fields = provider_specific_fields
         self.message = f"litellm.{type(self).__name__}: {message}"
         self.llm_provider = llm_provider
         self.model = model
@@ -409,6 +412,7 @@ def from_native(err: BaseException) -> APIError:
     kind, status, message, provider, model, retry_after, body, attempts = err.args
     cls = _BY_KIND.get(kind, APIError)
     text = f"{cls.__name__}: {_provider_title(provider)} - {message}" if provider else message
+    azure_filter = cls is ContentPolicyViolationError and provider in ("azure", "azure_ai")
     return cls(
         message=text,
         status_code=status,
@@ -417,4 +421,23 @@ def from_native(err: BaseException) -> APIError:
         retry_after=retry_after,
         body=body,
         num_retries=attempts - 1 if attempts > 1 else None,
+        provider_specific_fields=_azure_content_filter_fields(body) if azure_filter else None,
     )
+
+
+def _azure_content_filter_fields(body: Any) -> dict[str, Any]:
+    """litellm's ``provider_specific_fields`` of an Azure content-filter error
+    (``AzureOpenAIExceptionMapping.create_content_policy_violation_error``):
+    ``innererror`` and ``inner_error`` (Azure's ``innererror``, with its
+    ``content_filter_result``) and ``azure_error`` (the whole error object)."""
+    import json
+
+    try:
+        doc = json.loads(body) if isinstance(body, str) else None
+    except ValueError:
+        doc = None
+    error = doc.get("error", doc) if isinstance(doc, dict) else None
+    if not isinstance(error, dict):
+        return {"innererror": None, "inner_error": None, "azure_error": None}
+    inner = error.get("inner_error") or error.get("innererror")
+    return {"innererror": inner, "inner_error": inner, "azure_error": error or None}

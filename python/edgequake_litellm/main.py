@@ -15,7 +15,7 @@ from . import _elc_core, _endpoints, _request
 from ._observe import observed
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
-from .streaming import CustomStreamWrapper, include_usage
+from .streaming import CustomStreamWrapper, chunk_shape
 from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 from .types.utils import (
     Choices,
@@ -92,7 +92,7 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
         "model_id": None,
     }
     resp = from_core_json(ModelResponse, raw, _hidden_params=hidden)
-    hidden["response_cost"] = response_cost(resp, call.model, call.provider)
+    hidden["response_cost"] = response_cost(resp, call.model, call.provider, call.base_model)
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
 
@@ -178,7 +178,7 @@ def completion(
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
             options = kwargs.get("stream_options")
-            shape = (call.model, include_usage(options))
+            shape = chunk_shape(call, options)
             native = _elc_core.stream("chat", *call.args(), shape)
             return CustomStreamWrapper(native, call.model, call.provider, options)
         raw = _elc_core.call("chat", *call.args())
@@ -226,7 +226,7 @@ async def acompletion(
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
             options = kwargs.get("stream_options")
-            shape = (call.model, include_usage(options))
+            shape = chunk_shape(call, options)
             native = await _elc_core.astream("chat", *call.args(), shape)
             return CustomStreamWrapper(native, call.model, call.provider, options)
         raw = await _elc_core.acall("chat", *call.args())

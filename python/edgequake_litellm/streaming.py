@@ -10,7 +10,8 @@ here and never modified after):
 - chunks with an empty delta and no ``finish_reason`` (the provider's opening
   role-only chunk, keep-alives) are skipped;
 - the first chunk yielded has ``delta.role == "assistant"``, later ones ``None``;
-- ``model`` is the model id without the provider prefix, ``id`` is constant;
+- ``model`` is the model id without the provider prefix (for ``azure/``, the model the
+  deployment serves, as Azure's chunks name it), ``id`` is constant;
 - with ``stream_options={"include_usage": True}`` the last chunk carries
   ``usage`` and one choice with an empty delta (not ``choices=[]``).
 
@@ -24,14 +25,14 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any, Optional
 
-from . import _elc_core
+from . import _elc_core, _request
 from ._native_stream import NativeStreamIterator
 from .types.utils import ModelResponseStream, from_core_json
 
 if TYPE_CHECKING:
     from .litellm_core_utils.litellm_logging import Logging
 
-__all__ = ["CustomStreamWrapper", "ReplayedStream", "include_usage"]
+__all__ = ["CustomStreamWrapper", "ReplayedStream", "chunk_shape", "include_usage"]
 
 
 class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
@@ -110,6 +111,16 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
 def include_usage(stream_options: Optional[dict[str, Any]]) -> bool:
     """Whether the caller asked for the usage chunk (``stream_options["include_usage"]``)."""
     return bool(stream_options and stream_options.get("include_usage"))
+
+
+def chunk_shape(
+    call: _request.NativeCall, stream_options: Optional[dict[str, Any]]
+) -> tuple[str, bool]:
+    """How the native core shapes a chat stream's chunks: ``(model, include_usage)``.
+    The model is the call's id without prefix; for ``azure/`` it is left empty, so each
+    chunk keeps the model the deployment serves, as Azure names it (litellm passes it on)."""
+    model = "" if call.provider == "azure" else call.model
+    return model, include_usage(stream_options)
 
 
 class ReplayedStream:

@@ -6,7 +6,9 @@
 //!   (the provider's role-only opening chunk, keep-alives) is dropped; so is a
 //!   chunk without `choices`;
 //! - every later chunk carries the first chunk's `id` (`"chatcmpl-<uuid4>"`
-//!   when the first had none) and the call's `model` (no provider prefix);
+//!   when the first had none) and the call's `model` (no provider prefix), or,
+//!   for Azure (an empty call model), the model its chunks name: the one the
+//!   deployment serves, as litellm's handler passes Azure's chunk model on;
 //! - `delta.role` is `"assistant"` in the first chunk passed on, `null` after;
 //! - every streamed tool-call fragment has a `type` (`"function"` when unset);
 //! - `usage` is `null` unless `stream_options={"include_usage": True}`; then
@@ -29,17 +31,21 @@ pub fn batch(shaper: Option<&mut Shaper>, chunks: Vec<Vec<u8>>) -> Vec<Vec<u8>> 
 /// The shaping state of one stream.
 pub struct Shaper {
     model: String,
+    /// With an empty `model`: the last model a chunk named.
+    served: String,
     include_usage: bool,
     id: Option<String>,
     sent_first: bool,
 }
 
 impl Shaper {
-    /// For a stream of `model` (the id without provider prefix); `include_usage`
-    /// is the caller's `stream_options["include_usage"]`.
+    /// For a stream of `model` (the id without provider prefix; empty: each
+    /// chunk's own, see the module doc); `include_usage` is the caller's
+    /// `stream_options["include_usage"]`.
     pub fn new(model: String, include_usage: bool) -> Self {
         Shaper {
             model,
+            served: String::new(),
             include_usage,
             id: None,
             sent_first: false,
@@ -58,6 +64,11 @@ impl Shaper {
             (None, Some(_)) => return Some(raw),
         };
         self.id = Some(id.clone());
+        if self.model.is_empty() {
+            if let Some(Value::String(m)) = chunk.get("model").filter(|m| m != &"") {
+                self.served.clone_from(m);
+            }
+        }
         let keep = match chunk.get_mut("choices") {
             None => false,
             Some(Value::Array(choices)) if choices.is_empty() => {
@@ -88,7 +99,11 @@ impl Shaper {
             return None;
         }
         chunk.insert("id".into(), Value::String(id));
-        chunk.insert("model".into(), Value::String(self.model.clone()));
+        let model = match self.model.is_empty() {
+            true => &self.served,
+            false => &self.model,
+        };
+        chunk.insert("model".into(), Value::String(model.clone()));
         let role = match self.sent_first {
             false => Value::String("assistant".into()),
             true => Value::Null,
@@ -194,6 +209,16 @@ mod tests {
         assert_eq!(out["choices"][0]["delta"]["role"], Value::Null);
         let usage_only = json!({"id": "c", "choices": [], "usage": {"total_tokens": 3}});
         assert_eq!(run(&mut s, usage_only), None);
+    }
+
+    #[test]
+    fn an_empty_call_model_keeps_the_served_model() {
+        let mut s = Shaper::new(String::new(), true);
+        let text = json!({"id": "a", "model": "gpt-4o-2024-08-06",
+                          "choices": [{"delta": {"content": "hi"}}]});
+        assert_eq!(run(&mut s, text).unwrap()["model"], "gpt-4o-2024-08-06");
+        let usage = json!({"id": "a", "model": "", "choices": [], "usage": {"total_tokens": 3}});
+        assert_eq!(run(&mut s, usage).unwrap()["model"], "gpt-4o-2024-08-06");
     }
 
     #[test]

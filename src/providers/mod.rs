@@ -5,6 +5,7 @@
 //! (docs.litellm.ai/docs/providers/*) and `litellm.get_llm_provider`.
 
 pub mod anthropic;
+pub mod azure;
 pub mod batch;
 pub mod body;
 pub mod framed;
@@ -556,6 +557,29 @@ static SPECS: &[Spec] = &[
         key_required: true,
         adapter: &openai::COMPATIBLE,
         endpoints: &[Chat, Embedding],
+    },
+    // Azure OpenAI and Azure AI Foundry (litellm's `azure` / `azure_ai`): the
+    // base is the caller's resource; the key (or an Entra ID token) is checked
+    // by the adapter, which accepts either.
+    Spec {
+        name: "azure",
+        default_base: "",
+        key_env: &["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"],
+        base_env: &["AZURE_API_BASE", "AZURE_OPENAI_ENDPOINT"],
+        key_globals: &["azure_key"],
+        key_required: false,
+        endpoints: &[Chat, Embedding, ImageGeneration, Transcription, Speech],
+        adapter: &azure::Azure,
+    },
+    Spec {
+        name: "azure_ai",
+        default_base: "",
+        key_env: &["AZURE_AI_API_KEY"],
+        base_env: &["AZURE_AI_API_BASE"],
+        key_globals: &[],
+        key_required: false,
+        endpoints: &[Chat],
+        adapter: &azure::AzureAi,
     },
 ];
 

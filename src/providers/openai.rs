@@ -366,7 +366,7 @@ struct ErrorProbe {
 
 /// An OpenAI error object `{"message", "type", "code", "param"}` (or a bare
 /// string, as some compatible servers send) at `status`.
-fn error_object(status: u16, err: &Value, body: &[u8]) -> Error {
+pub(crate) fn error_object(status: u16, err: &Value, body: &[u8]) -> Error {
     let field = |k: &str| err.get(k).and_then(Value::as_str).unwrap_or_default();
     let message = match err {
         Value::String(s) => s.clone(),

@@ -17,7 +17,7 @@ from typing import Optional
 
 from .scenarios import CHAT, STATUSES
 
-ALL = frozenset({"openai", "anthropic", "gemini", "ollama_chat"})
+ALL = frozenset({"openai", "anthropic", "gemini", "ollama_chat", "azure"})
 STREAMS = frozenset(s.name for s in CHAT if s.stream)
 ANSWERS = frozenset(s.name for s in CHAT if s.embedding_input is None)
 TOOL_ANSWERS = frozenset(
@@ -118,7 +118,7 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "stream_error_event_class",
-        _p("openai", "anthropic", "ollama_chat"),
+        _p("openai", "anthropic", "ollama_chat", "azure"),
         _p("fault_stream_error_event"),
         ("error.class", "error.status_code"),
         "OpenAI: APIConnectionError; Anthropic overloaded_error: InternalServerError 500; "
@@ -138,7 +138,7 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "n_gt_1_stream_drops_choices",
-        _p("openai", "gemini"),
+        _p("openai", "gemini", "azure"),
         _p("n_2_stream"),
         ("chunks", "built.choices", "built.usage.*"),
         "chunks of choices with index >= 1 are dropped; stream_chunk_builder builds one choice",
@@ -302,7 +302,7 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "provider_specific_fields_copies",
-        _p("openai", "anthropic", "gemini"),
+        _p("openai", "anthropic", "gemini", "azure"),
         _p("reasoning", "reasoning_stream") | TOOL_ANSWERS | TOOL_STREAMS,
         (
             "*message.provider_specific_fields",
@@ -325,7 +325,7 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "finish_reason_chunk",
-        _p("gemini", "ollama_chat", "openai", "anthropic"),
+        _p("gemini", "ollama_chat", "openai", "anthropic", "azure"),
         STREAMS,
         ("chunks",),
         "a chunk with content and finish_reason is split in two",
@@ -360,5 +360,57 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "no Authorization header (the api_key is dropped); a single string sent as a list",
         "`Authorization: Bearer <api_key>` as for chat; the input as given",
         "a key given is a key sent (Ollama behind an authenticating proxy)",
+    ),
+    # -- Azure OpenAI --------------------------------------------------------------------
+    Divergence(
+        "azure_status_classes",
+        _p("azure"),
+        _p("fault_403", "fault_404", "fault_422", "fault_500"),
+        ("error.class",),
+        "403, 404 and 500 APIError; 422 BadRequestError (litellm 1.81.16; 1.110 maps 404 "
+        "to NotFoundError)",
+        "PermissionDeniedError, NotFoundError, InternalServerError, UnprocessableEntityError "
+        "(a BadRequestError), as for every provider here",
+        "the precise class exists; `except APIError` / `except BadRequestError` still catch",
+        README,
+    ),
+    Divergence(
+        "azure_stream_filter_results",
+        _p("azure"),
+        STREAMS - _p("reasoning_stream", "parallel_tools_stream"),
+        ("chunks[*].choices[*].content_filter_results", "chunks[*].choices[*].delta.role"),
+        "drops the finish chunk's `content_filter_results`; with include_usage the first "
+        "chunk's `delta.role` is null (the opening prompt-filter chunk took the first place)",
+        "every chunk keeps its choice's `content_filter_results`; the first chunk yielded "
+        "has role `assistant`",
+        "the annotations Azure sent are kept where they came",
+    ),
+    Divergence(
+        "azure_stream_usage_chunk",
+        _p("azure"),
+        _p("include_usage_stream", "reasoning_stream", "prompt_cache_stream"),
+        (
+            "chunks[*].usage.*",
+            "chunks[*].id",
+            "chunks[*].model",
+            "chunks[*].system_fingerprint",
+            "built.system_fingerprint",
+            "chunks",
+        ),
+        "the usage chunk carries usage counted with its tokenizer, not Azure's, and no "
+        "id/model/system_fingerprint; one is made up when Azure sent none",
+        "Azure's usage chunk as sent, with the stream's id and model; none when Azure sent none",
+        "the provider's token counts are the billed ones",
+        README,
+    ),
+    Divergence(
+        "azure_embedding_encoding",
+        _p("azure"),
+        _p("embedding_one", "embedding_many"),
+        ("request[*].body.encoding_format", "embedding.data[*].embedding[*]"),
+        "asks for `encoding_format: base64` (the openai SDK's default) and decodes float32s",
+        "asks for floats (OpenAI's default), so the vectors are the floats Azure computed",
+        "no precision lost to a float32 round trip; the caller's encoding_format is sent as given",
+        README,
     ),
 )

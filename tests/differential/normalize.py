@@ -68,7 +68,14 @@ EXCLUSIONS: dict[str, str] = {
     ),
 }
 
-HEADERS = ("authorization", "x-api-key", "x-goog-api-key", "anthropic-version", "anthropic-beta")
+HEADERS = (
+    "authorization",
+    "x-api-key",
+    "x-goog-api-key",
+    "api-key",
+    "anthropic-version",
+    "anthropic-beta",
+)
 """The request headers that matter: the credentials and the API version."""
 
 _GENERATED_ID = re.compile(

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from fakeprov.anthropic import FakeAnthropic
+from fakeprov.azure import FakeAzure
 from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
 from fakeprov.openai import FakeOpenAI
 from fakeprov.server import FakeServer, Reply
 
-from .wire import AnthropicWire, GeminiWire, OllamaWire, Wire
+from .wire import AnthropicWire, AzureWire, GeminiWire, OllamaWire, Wire
 
 KEY = "sk-differential-test"
 
@@ -35,6 +36,13 @@ class Provider:
     embedding_model: Optional[str] = None
     ids_generated: bool = False
     """Whether the wire reply lacks tool-call ids, so that each library makes them up."""
+
+
+class DiffAzure(FakeAzure):
+    """The fake Azure resource, taking the suite's key (``api-key``)."""
+
+    def __init__(self) -> None:
+        super().__init__(key=KEY)
 
 
 PROVIDERS = (
@@ -73,6 +81,9 @@ PROVIDERS = (
         "ollama/all-minilm",
         ids_generated=True,
     ),
+    # litellm sends azure/ through the openai SDK's AzureOpenAI client:
+    # {api_base}/openai/deployments/{deployment}/...?api-version=2025-02-01-preview.
+    Provider("azure", "azure/gpt-4o", DiffAzure, lambda s: s.url, AzureWire(), "azure/emb"),
 )
 
 
@@ -190,7 +201,7 @@ def _scripted(method: str, stream: bool) -> Callable[[Provider], list[Reply]]:
     return script
 
 
-NO_OLLAMA = frozenset({"openai", "anthropic", "gemini"})
+NO_OLLAMA = frozenset({"openai", "anthropic", "gemini", "azure"})
 CHAT: tuple[Scenario, ...] = (
     Scenario("plain", HELLO),
     Scenario(
@@ -312,7 +323,7 @@ FAULTS: tuple[Scenario, ...] = (
         "fault_400_content_policy",
         HELLO,
         script=_status(400, "content_policy"),
-        providers=frozenset({"openai"}),
+        providers=frozenset({"openai", "azure"}),
     ),
     Scenario("fault_connection_refused", HELLO, transport="refused"),
     Scenario("fault_timeout", HELLO, {"timeout": 0.5}, transport="timeout"),

@@ -13,6 +13,7 @@ import json
 from typing import Any, Optional
 
 from fakeprov.anthropic import anthropic_error, message_events, sse_frames, sse_reply
+from fakeprov.azure import azure_error, content_filter_error
 from fakeprov.gemini import google_error
 from fakeprov.ollama import CREATED_AT, ndjson, ollama_error
 from fakeprov.openai import CREATED, openai_error
@@ -108,6 +109,19 @@ class Wire:
         """A stream whose connection closes after its second event."""
         events = [_chunk({"role": "assistant", "content": "par"}), _chunk({"content": "tial"})]
         return Reply(sse_events=[json.dumps(e) for e in [*events, _chunk({}, "stop")]], cut_after=2)
+
+
+class AzureWire(Wire):
+    """Azure OpenAI (learn.microsoft.com/azure/ai-services/openai/reference): OpenAI's
+    answers; errors are ``{"error": {"code", "message"}}``, a blocked prompt Azure's
+    ``content_filter`` 400, a context overflow OpenAI's own body."""
+
+    def error(self, status: int, kind: str) -> Optional[Reply]:
+        if kind == "content_policy":
+            return content_filter_error()
+        if kind == "context":
+            return super().error(status, kind)
+        return azure_error(status, str(status), f"provider said {status}")
 
 
 class AnthropicWire(Wire):

@@ -7,7 +7,8 @@ Deterministic default replies:
   ``"required"`` or names a function, calls that tool (the first tool for
   ``"required"``) with arguments ``{"city": "Paris"}``. ``"stream": true``
   gives an SSE stream of chunks (one per word) ending in ``data: [DONE]``.
-* ``POST /v1/embeddings`` returns 8 floats per input, derived from its SHA-256.
+* ``POST /v1/embeddings`` returns 8 floats per input, derived from its SHA-256
+  (``encoding_format: "base64"``: as little-endian float32s, base64-encoded).
 * ``GET /v1/models`` lists :data:`MODELS`.
 * legacy completions, images, moderations, rerank, audio transcriptions and speech: see
   :mod:`fakeprov.endpoints`.
@@ -20,11 +21,13 @@ Chat and embeddings requests consume scripted replies (see
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import json
 import re
 import ssl
+import struct
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -215,7 +218,7 @@ class FakeOpenAI(FakeServer):
             include_usage = isinstance(stream_options, dict) and bool(
                 stream_options.get("include_usage")
             )
-            self._chat_stream(exchange, head, n, tool, text, usage if include_usage else None)
+            self._chat_stream(exchange, body, head, n, tool, text, usage if include_usage else None)
             return
         message: dict[str, Any] = {"role": "assistant", "content": text}
         if tool:
@@ -229,11 +232,22 @@ class FakeOpenAI(FakeServer):
             }
             for i in range(n)
         ]
-        exchange.send_json(200, {**head, "choices": choices, "usage": usage})
+        exchange.send_json(200, self.chat_reply(body, {**head, "choices": choices, "usage": usage}))
+
+    def chat_reply(self, request: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
+        """The default chat reply to ``request`` as sent (a hook: e.g. Azure's
+        content-filter annotations); unchanged here."""
+        return reply
+
+    def chat_events(self, request: dict[str, Any], events: list[dict[str, Any]]) -> list[Any]:
+        """The default stream's events for ``request`` as sent, before ``[DONE]`` (a hook);
+        unchanged here."""
+        return events
 
     def _chat_stream(
         self,
         exchange: Exchange,
+        request: dict[str, Any],
         head: dict[str, Any],
         n: int,
         tool: str | None,
@@ -270,6 +284,7 @@ class FakeOpenAI(FakeServer):
         if usage is not None:
             events.append({**head, "choices": [], "usage": usage})
         exchange.start_stream()
+        events = self.chat_events(request, events)
         for i, event in enumerate([*map(json.dumps, events), "[DONE]"]):
             if i and self.stream_chunk_delay:
                 exchange.sleep(self.stream_chunk_delay)
@@ -287,11 +302,12 @@ class FakeOpenAI(FakeServer):
             or not all(isinstance(s, str) for s in inputs)
         ):
             raise _BadRequest("'input' must be a string or a non-empty list of strings", "input")
-        if body.get("encoding_format", "float") not in ("float", None):
-            raise _BadRequest("the fake only supports encoding_format 'float'", "encoding_format")
+        encoding = body.get("encoding_format") or "float"
+        if encoding not in ("float", "base64"):
+            raise _BadRequest("encoding_format must be 'float' or 'base64'", "encoding_format")
         tokens = sum(count_words(s) for s in inputs)
         data = [
-            {"object": "embedding", "index": i, "embedding": embedding_for(s)}
+            {"object": "embedding", "index": i, "embedding": _encoded(embedding_for(s), encoding)}
             for i, s in enumerate(inputs)
         ]
         exchange.send_json(
@@ -303,6 +319,13 @@ class FakeOpenAI(FakeServer):
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
             },
         )
+
+
+def _encoded(vector: list[float], encoding: str) -> Any:
+    """The vector as sent: a list of floats, or (``base64``) its little-endian float32s."""
+    if encoding == "float":
+        return vector
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
 
 
 def _forced_tool(body: dict[str, Any]) -> str | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import socket
+import struct
 import time
 import urllib.error
 import urllib.request
@@ -185,7 +187,10 @@ def test_embeddings(conn: http.client.HTTPConnection) -> None:
     assert reply["usage"] == {"prompt_tokens": 3, "total_tokens": 3}
     _, single = post(conn, {"model": "m", "input": "c"}, path="/v1/embeddings")
     assert json.loads(single)["data"][0]["embedding"] == reply["data"][1]["embedding"]
-    response, error = post(conn, {**request, "encoding_format": "base64"}, path="/v1/embeddings")
+    _, packed = post(conn, {**request, "encoding_format": "base64"}, path="/v1/embeddings")
+    raw = base64.b64decode(json.loads(packed)["data"][0]["embedding"])
+    assert struct.unpack("<8f", raw) == pytest.approx(embedding_for("a b"), abs=1e-6)
+    response, error = post(conn, {**request, "encoding_format": "int8"}, path="/v1/embeddings")
     assert response.status == 400
     assert json.loads(error)["error"]["param"] == "encoding_format"
 
