@@ -91,7 +91,7 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
         "api_base": call.api_base,
         "model_id": None,
     }
-    resp = from_core_json(ModelResponse, raw, _hidden_params=hidden)
+    resp = from_core_json(ModelResponse, raw, hidden)
     hidden["response_cost"] = response_cost(resp, call.model, call.provider, call.base_model)
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
@@ -108,7 +108,7 @@ def _mock_completion(
 
 def _embedding_response(raw: bytes, call: _request.NativeCall, started: float) -> EmbeddingResponse:
     hidden = {"custom_llm_provider": call.provider, "api_base": call.api_base}
-    resp = from_core_json(EmbeddingResponse, raw, _hidden_params=hidden)
+    resp = from_core_json(EmbeddingResponse, raw, hidden)
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
 

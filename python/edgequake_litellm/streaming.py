@@ -75,10 +75,7 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         """
         if self._chunks is None:
             hidden = self._hidden_params
-            self._chunks = [
-                from_core_json(ModelResponseStream, raw, _hidden_params=hidden)
-                for raw in self._seen
-            ]
+            self._chunks = [from_core_json(ModelResponseStream, raw, hidden) for raw in self._seen]
             self._seen = []
         return self._chunks
 
@@ -88,7 +85,7 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         self._seen = []
 
     def _shape(self, raw: bytes) -> ModelResponseStream:
-        chunk = from_core_json(ModelResponseStream, raw, _hidden_params=self._hidden_params)
+        chunk = from_core_json(ModelResponseStream, raw, self._hidden_params)
         if self._chunks is None:
             self._seen.append(raw)
         else:
