@@ -215,8 +215,9 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 // Chat request
 // ---------------------------------------------------------------------------
 
-/// The `GenerateContentRequest` for an OpenAI chat-completions body.
-fn chat_request(req: &Map<String, Value>, model: &str) -> Result<Value, Error> {
+/// The `GenerateContentRequest` for an OpenAI chat-completions body (also
+/// Vertex AI's, which takes the same body at its own URL).
+pub fn chat_request(req: &Map<String, Value>, model: &str) -> Result<Value, Error> {
     let messages = req
         .get("messages")
         .and_then(Value::as_array)
