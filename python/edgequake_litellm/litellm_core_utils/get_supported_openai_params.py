@@ -117,11 +117,32 @@ _OPENAI_EMBEDDING_PROVIDERS = frozenset(
 )
 
 
+#: The model-name prefixes litellm chooses Vertex AI's parameter table by
+#: (``scripts/update_model_data.py`` records an unknown model of each as ``vertex_ai/<family>``).
+_VERTEX_FAMILIES = ("claude", "gemini", "mistral", "codestral")
+
+
 def _table_params(model_id: str, provider: str) -> Optional[list[str]]:
     from ..utils import _lookup_model, supports_reasoning
 
     found = _lookup_model(model_id, provider, model_facts.chat_model_map())
-    key = found[0] if found is not None and found[1]["litellm_provider"] == provider else None
+    listed = found[1]["litellm_provider"] if found is not None else None
+    # The map lists Vertex AI's models as ``vertex_ai-language-models``, ``vertex_ai-anthropic_models``, ...
+    same = listed == provider or (provider == "vertex_ai" and str(listed).startswith("vertex_ai"))
+    key = found[0] if found is not None and same else None
+    if key is None and provider == "vertex_ai":
+        # litellm picks Vertex AI's table by the name's family (claude-*, gemini-*, ...).
+        family = next((f for f in _VERTEX_FAMILIES if model_id.startswith(f)), None)
+        if family is not None:
+            listed_params = model_facts.supported_params(None, f"vertex_ai/{family}")
+            if (
+                family == "claude"
+                and listed_params is not None
+                and "thinking" not in listed_params
+                and supports_reasoning(model_id, provider)
+            ):
+                listed_params += ["thinking", "reasoning_effort"]
+            return listed_params
     params = model_facts.supported_params(key, provider)
     if params is None or key is not None:
         return params
