@@ -127,7 +127,7 @@ def _table_params(model_id: str, provider: str) -> Optional[list[str]]:
 
     found = _lookup_model(model_id, provider, model_facts.chat_model_map())
     listed = found[1]["litellm_provider"] if found is not None else None
-    # The map lists Vertex AI's models as ``vertex_ai-language-models``, ``vertex_ai-anthropic_models``, ...
+    # The map lists Vertex AI models as ``vertex_ai-language-models``, ``vertex_ai-...``.
     same = listed == provider or (provider == "vertex_ai" and str(listed).startswith("vertex_ai"))
     key = found[0] if found is not None and same else None
     if key is None and provider == "vertex_ai":
