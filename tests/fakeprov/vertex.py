@@ -34,6 +34,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -71,12 +72,14 @@ class _Refused(Exception):
 class FakeVertex(FakeServer):
     """A fake Vertex AI endpoint and token endpoint; ``url`` is the ``api_base`` to give.
 
-    ``public_key`` is a ``cryptography`` RSA public key (the test's service account's).
+    ``public_key`` is a ``cryptography`` RSA public key (the test's service account's; without
+    one every JWT is refused); ``tokens`` are access tokens accepted without an exchange.
     """
 
     def __init__(
         self,
-        public_key: Any,
+        public_key: Any = None,
+        tokens: Iterable[str] = (),
         client_email: str = "svc@fake-project.iam.gserviceaccount.com",
         project: str = "fake-project",
         location: str = "us-central1",
@@ -90,7 +93,7 @@ class FakeVertex(FakeServer):
         """Seconds the issued tokens live (``expires_in`` of the token answer)."""
         self.exchange_delay = 0.0
         """Seconds the token endpoint waits before answering (to overlap first calls)."""
-        self.tokens: set[str] = set()
+        self.tokens: set[str] = set(tokens)
         self._lock = threading.Lock()
         self._exchanges = 0
         # The wire formats' answers, without their sockets.
@@ -192,7 +195,7 @@ class FakeVertex(FakeServer):
             signature = _b64url(parts[2])
         except ValueError as e:
             raise _Refused("Invalid JWT: not base64url JSON") from e
-        if header.get("alg") != "RS256":
+        if header.get("alg") != "RS256" or self.public_key is None:
             raise _Refused("Invalid JWT Signature.")
         try:
             self.public_key.verify(

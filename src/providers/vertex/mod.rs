@@ -97,19 +97,22 @@ fn project(params: &Params) -> Result<String, Error> {
 fn url(target: &Target, publisher: &str, method: &str, sse: bool) -> Result<String, Error> {
     let params = target.params;
     let location = location(params)?;
-    let model = target.model;
-    let path = format!(
-        "/projects/{}/locations/{location}/publishers/{publisher}/models/{model}:{method}",
-        project(params)?
-    );
     let base = target.base.trim_end_matches('/');
     let base_path = base
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
         .unwrap_or("");
+    let resource = || -> Result<String, Error> {
+        Ok(format!(
+            "/projects/{}/locations/{location}/publishers/{publisher}/models/{}:{method}",
+            project(params)?,
+            target.model
+        ))
+    };
     let mut url = match base_path {
-        "" => format!("{base}/v1{path}"),
-        "/v1" | "/v1beta1" => format!("{base}{path}"),
+        "" => format!("{base}/v1{}", resource()?),
+        "/v1" | "/v1beta1" => format!("{base}{}", resource()?),
+        // The base names the model resource itself: no project needed.
         _ => format!("{base}:{method}"),
     };
     let custom = base != host(&location);
@@ -277,8 +280,18 @@ impl Provider for Claude {
         anthropic::Anthropic.stream_decoder(endpoint)
     }
 
+    /// Vertex AI's front end (authentication, quota, routing) answers Google's
+    /// error body (`error.status`); the model's own refusals are Anthropic's
+    /// (`error.type`).
     fn error(&self, status: u16, body: &[u8]) -> Error {
-        anthropic::Anthropic.error(status, body)
+        let google = serde_json::from_slice::<Value>(body)
+            .ok()
+            .is_some_and(|v| v.pointer("/error/status").is_some_and(Value::is_string));
+        if google {
+            gemini::Gemini.error(status, body)
+        } else {
+            anthropic::Anthropic.error(status, body)
+        }
     }
 }
 
@@ -481,6 +494,17 @@ mod tests {
         assert!(req.url.ends_with(":rawPredict"));
         assert!(Google.variant("claude-3-5-haiku@20241022").is_some());
         assert!(Google.variant("gemini-2.5-pro").is_none());
+    }
+
+    #[test]
+    fn claude_errors_by_body_shape() {
+        let google = br#"{"error": {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED",
+            "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}]}}"#;
+        let e = Claude.error(429, google);
+        assert_eq!((e.kind, e.retry_after), (Kind::RateLimit, Some(2.0)));
+        let own =
+            br#"{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}"#;
+        assert_eq!(Claude.error(529, own).kind, Kind::InternalServer);
     }
 
     #[test]
