@@ -390,6 +390,9 @@ model_fallbacks: Optional[list[Any]] = None
 context_window_fallback_dict: dict[str, str] = {}
 #: Sent as ``api-version`` where a provider takes one (Azure-style gateways); else unused.
 api_version: Optional[str] = None
+#: Vertex AI's project and location when a call gives no ``vertex_project`` / ``vertex_location``.
+vertex_project: Optional[str] = None
+vertex_location: Optional[str] = None
 #: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
 client_session: Any = None
 aclient_session: Any = None

@@ -151,13 +151,16 @@ fn post(url: String, payload: &Value, target: &Target) -> Result<HttpRequest, Er
     Ok(req)
 }
 
-/// The call's credentials as a token source. Without credentials, an
+/// The call's credentials as a token source, after the location is checked. Without credentials, an
 /// `api_key` is sent as the bearer access token as given; with neither, the
 /// call is refused before any I/O.
 fn token_source(
     params: &Params,
     api_key: Option<&str>,
 ) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+    // The location is part of the URL's host: checked here, before the token exchange,
+    // even when an api_base means no host is built from it.
+    location(params)?;
     match auth::account(params)? {
         Some(account) => Ok(Some(account)),
         None if api_key.is_some() => Ok(None),
