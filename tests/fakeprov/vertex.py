@@ -20,7 +20,8 @@ Every route needs ``Authorization: Bearer <token>`` with a token this server iss
 oauth2/service-account): ``grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`` with an
 ``assertion`` JWT whose RS256 signature is checked against :attr:`FakeVertex.public_key`
 and whose claims must be ``iss`` = :attr:`FakeVertex.client_email`, ``scope`` =
-cloud-platform, ``aud`` = :attr:`FakeVertex.token_uri`, ``iat`` within a minute of now and
+cloud-platform, ``aud`` = :data:`AUDIENCE` (Google checks that one, whatever the
+credentials' ``token_uri``; google-auth sends it), ``iat`` within a minute of now and
 ``exp`` = ``iat`` + 3600; or ``grant_type=refresh_token`` with :data:`REFRESH_TOKEN`.
 Refusals are Google's ``{"error": "invalid_grant", "error_description": ...}`` with 400.
 It answers ``{"access_token", "expires_in": expires_in, "token_type": "Bearer"}`` and
@@ -45,6 +46,7 @@ from .openai import count_words, embedding_for
 from .server import Exchange, FakeServer
 
 SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+AUDIENCE = "https://oauth2.googleapis.com/token"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 CLAUDE_VERSION = "vertex-2023-10-16"
 REFRESH_TOKEN = "1//fake-refresh-token"
@@ -217,8 +219,8 @@ class FakeVertex(FakeServer):
             )
         if claims.get("iss") != self.client_email:
             raise _Refused("Invalid JWT: iss is not this service account")
-        if claims.get("aud") != self.token_uri:
-            raise _Refused(f"Invalid JWT: aud must be {self.token_uri}")
+        if claims.get("aud") != AUDIENCE:
+            raise _Refused(f"Invalid JWT: aud must be {AUDIENCE}")
         if claims.get("scope") != SCOPE:
             raise _Refused(f"Invalid JWT: scope must be {SCOPE}")
 

@@ -9,7 +9,8 @@
 //!
 //! - `service_account`: a JWT signed RS256 with the key's `private_key`
 //!   (claims `iss` = `client_email`, `scope` = cloud-platform, `aud` =
-//!   `token_uri`, `iat`, `exp` = `iat` + 1 h) is exchanged at `token_uri`
+//!   Google's token endpoint whatever `token_uri` says, as google-auth sends it,
+//!   `iat`, `exp` = `iat` + 1 h) is exchanged at `token_uri`
 //!   with `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`
 //!   (developers.google.com/identity/protocols/oauth2/service-account).
 //! - `authorized_user` (gcloud's ADC file): a `refresh_token` grant at
@@ -43,8 +44,9 @@ use crate::providers::{Exchange, Params, TokenSource};
 
 /// The OAuth2 scope litellm asks for.
 pub const SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
-/// Google's token endpoint, for credentials that name none.
-const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
+/// Google's token endpoint: the JWT's audience (google-auth's
+/// `_GOOGLE_OAUTH2_TOKEN_ENDPOINT`), and the `token_uri` of credentials that name none.
+pub const DEFAULT_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// How long a signed assertion is valid (Google's maximum).
 const ASSERTION_LIFETIME: u64 = 3600;
@@ -273,7 +275,7 @@ impl Account {
                 ("grant_type", JWT_BEARER.to_owned()),
                 (
                     "assertion",
-                    assertion(email, key_id.as_deref(), key, &self.token_uri, now)?,
+                    assertion(email, key_id.as_deref(), key, now)?,
                 ),
             ],
             Grant::AuthorizedUser {
@@ -359,7 +361,6 @@ fn assertion(
     email: &str,
     key_id: Option<&str>,
     key: &RsaKeyPair,
-    audience: &str,
     now: u64,
 ) -> Result<String, Error> {
     let mut header = json!({"alg": "RS256", "typ": "JWT"});
@@ -369,7 +370,7 @@ fn assertion(
     let claims = json!({
         "iss": email,
         "scope": SCOPE,
-        "aud": audience,
+        "aud": DEFAULT_TOKEN_URI,
         "iat": now,
         "exp": now + ASSERTION_LIFETIME,
     });
