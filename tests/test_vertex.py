@@ -322,6 +322,16 @@ def test_an_access_token_as_api_key(vtx: FakeVertex) -> None:
     assert vtx.exchanges == 0 and vtx.last.headers["authorization"] == "Bearer ya29.given"
 
 
+def test_litellm_api_key_is_not_sent_to_vertex(
+    vtx: FakeVertex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(litellm, "api_key", "sk-openai-global")
+    vtx.tokens.add("sk-openai-global")
+    with pytest.raises(litellm.AuthenticationError, match="no Vertex AI credentials"):
+        litellm.completion(model=GEMINI, messages=HELLO, api_base=vtx.url, vertex_project="p")
+    assert vtx.requests == []
+
+
 def test_missing_credentials_are_refused_before_io(vtx: FakeVertex, creds: dict[str, str]) -> None:
     with pytest.raises(litellm.AuthenticationError) as ei:
         litellm.completion(model=GEMINI, messages=HELLO, api_base=vtx.url)
