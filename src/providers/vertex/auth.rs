@@ -273,10 +273,7 @@ impl Account {
         let pairs: Vec<(&str, String)> = match &self.grant {
             Grant::ServiceAccount { email, key_id, key } => vec![
                 ("grant_type", JWT_BEARER.to_owned()),
-                (
-                    "assertion",
-                    assertion(email, key_id.as_deref(), key, now)?,
-                ),
+                ("assertion", assertion(email, key_id.as_deref(), key, now)?),
             ],
             Grant::AuthorizedUser {
                 client_id,
