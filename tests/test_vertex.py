@@ -437,3 +437,7 @@ def test_model_data_for_vertex_models() -> None:
     )
     assert gemini is not None and "top_k" in gemini and "reasoning_effort" in gemini
     assert claude is not None and "seed" not in claude and "thinking" in claude
+    embeddings = litellm.get_supported_openai_params(
+        "text-embedding-005", custom_llm_provider="vertex_ai", request_type="embeddings"
+    )
+    assert embeddings == ["dimensions"]

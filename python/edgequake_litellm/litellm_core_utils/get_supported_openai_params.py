@@ -184,7 +184,8 @@ def get_supported_openai_params(
         custom_llm_provider: the provider, when ``model`` has no prefix.
         request_type: ``"chat_completion"`` (litellm's table for the model, else for the
             provider); ``"embeddings"`` (OpenAI's ``user``/``encoding_format``/``dimensions``
-            for OpenAI-compatible providers; litellm answers its chat list here).
+            for OpenAI-compatible providers, ``dimensions`` for Vertex AI; litellm answers
+            its chat list for the others).
 
     Returns:
         A new list of parameter names, or ``None`` when the provider cannot be told or
@@ -197,6 +198,8 @@ def get_supported_openai_params(
     except Exception:
         return None
     if request_type == "embeddings":
+        if provider == "vertex_ai":
+            return ["dimensions"]  # litellm's VertexAITextEmbeddingConfig
         return list(_EMBEDDING_PARAMS) if provider in _OPENAI_EMBEDDING_PROVIDERS else None
     if request_type == "transcription":
         return None
