@@ -127,8 +127,10 @@ def _table_params(model_id: str, provider: str) -> Optional[list[str]]:
 
     found = _lookup_model(model_id, provider, model_facts.chat_model_map())
     listed = found[1]["litellm_provider"] if found is not None else None
-    # The map lists Vertex AI models as ``vertex_ai-language-models``, ``vertex_ai-...``.
-    same = listed == provider or (provider == "vertex_ai" and str(listed).startswith("vertex_ai"))
+    # The map lists Vertex AI models as ``vertex_ai-language-models``, ``vertex_ai-...``: their
+    # rows hold litellm's answer for ``vertex_ai`` (it has none for the map's names).
+    vertex_row = str(listed).startswith("vertex_ai")
+    same = provider == "vertex_ai" if vertex_row else listed == provider
     key = found[0] if found is not None and same else None
     if key is None and provider == "vertex_ai":
         # litellm picks Vertex AI's table by the name's family (claude-*, gemini-*, ...).
