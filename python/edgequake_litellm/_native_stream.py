@@ -1,6 +1,7 @@
 """The iteration every stream object shares: batches of JSON documents pulled
 from a native ``_elc_core.Stream`` (``next_batch`` for ``for``, ``anext_batch``
-for ``async for``), shaped one by one by the subclass's ``_shape``.
+for ``async for``), shaped one by one by the subclass's ``_shape``; ``_fault``
+and ``_end`` let a subclass observe a fault and the end of the stream.
 
 A fault is raised as litellm's exception after every document that arrived
 before it. Leaving the loop early, ``close()``, the context manager, or
@@ -30,28 +31,31 @@ class NativeStreamIterator(Generic[_T]):
         """One document → the object to yield, or ``None`` to skip it."""
         raise NotImplementedError
 
-    def _next_pending(self) -> Optional[_T]:
-        while self._pending:
-            item = self._shape(self._pending.popleft())
-            if item is not None:
-                return item
-        return None
+    def _fault(self, e: _elc_core.ProviderError) -> Exception:
+        """The exception to raise for a native fault (litellm's class for it)."""
+        return _request.native_error(e)
+
+    def _end(self) -> None:
+        """Called once when the stream ends without a fault."""
 
     def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> _T:
+        pending = self._pending
         while True:
-            item = self._next_pending()
-            if item is not None:
-                return item
+            while pending:  # inline: this loop runs once per chunk
+                item = self._shape(pending.popleft())
+                if item is not None:
+                    return item
             try:
                 batch = self.completion_stream.next_batch()
             except _elc_core.ProviderError as e:
-                raise _request.native_error(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                self._end()
                 raise StopIteration
-            self._pending.extend(batch)
+            pending.extend(batch)
 
     def __enter__(self) -> Self:
         return self
@@ -63,17 +67,20 @@ class NativeStreamIterator(Generic[_T]):
         return self
 
     async def __anext__(self) -> _T:
+        pending = self._pending
         while True:
-            item = self._next_pending()
-            if item is not None:
-                return item
+            while pending:  # inline: this loop runs once per chunk
+                item = self._shape(pending.popleft())
+                if item is not None:
+                    return item
             try:
                 batch = await self.completion_stream.anext_batch()
             except _elc_core.ProviderError as e:
-                raise _request.native_error(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                self._end()
                 raise StopAsyncIteration
-            self._pending.extend(batch)
+            pending.extend(batch)
 
     async def __aenter__(self) -> Self:
         return self
