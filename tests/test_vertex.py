@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import edgequake_litellm as litellm
+from fakeprov.gemini import google_error
 from fakeprov.openai import embedding_for
 from fakeprov.vertex import REFRESH_TOKEN, FakeVertex
 
@@ -368,6 +369,19 @@ def test_the_private_key_never_appears_in_errors(
     for err in (e, bad.value, not_key.value):
         for shown in (str(err), repr(err), str(err.body), str(err.args)):
             assert key_body not in shown and "PRIVATE KEY" not in shown
+
+
+def test_the_access_token_is_removed_from_provider_errors(
+    vtx: FakeVertex, creds: dict[str, str]
+) -> None:
+    # A gateway echoing the credentials it was sent: the token never reaches the caller.
+    echo = google_error(401, "token ya29.fake-1 has expired", "UNAUTHENTICATED")
+    vtx.enqueue(echo, echo)
+    for stream in (False, True):
+        with pytest.raises(litellm.AuthenticationError) as ei:
+            complete(vtx, creds, stream=stream)
+        shown = f"{ei.value} {ei.value.body}"
+        assert "ya29.fake-1" not in shown and "[REDACTED] has expired" in shown
 
 
 # -- the token cache ---------------------------------------------------------------------

@@ -276,7 +276,7 @@ impl Call {
             self.log,
         )
         .await
-        .map_err(|e| self.unreachable(e))?;
+        .map_err(|e| self.unreachable(e).redact(token.as_deref()))?;
         self.adapter.response(endpoint, &self.model, bytes.to_vec())
     }
 
@@ -317,7 +317,7 @@ impl Call {
             )
             .await
             .map(|resp| (resp, decoder))
-            .map_err(|e| self.unreachable(e))
+            .map_err(|e| self.unreachable(e).redact(token))
         };
         let (resp, decoder) = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
