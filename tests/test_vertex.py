@@ -371,6 +371,21 @@ def test_the_private_key_never_appears_in_errors(
             assert key_body not in shown and "PRIVATE KEY" not in shown
 
 
+def test_a_jwt_signed_by_another_key_is_refused(vtx: FakeVertex, creds: dict[str, str]) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = other.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    with pytest.raises(litellm.AuthenticationError, match="Invalid JWT Signature"):
+        complete(vtx, {**creds, "private_key": pem})
+    assert vtx.exchanges == 0 and vtx.api_requests == []
+
+
 def test_the_access_token_is_removed_from_provider_errors(
     vtx: FakeVertex, creds: dict[str, str]
 ) -> None:
