@@ -96,7 +96,8 @@ def _no_vertex_config(
         "CLOUDSDK_CONFIG",
     ):
         monkeypatch.delenv(var, raising=False)
-    # No gcloud application-default credentials from the machine.
+    # No gcloud application-default credentials from the machine (conftest points
+    # CLOUDSDK_CONFIG nowhere; here the other lookup, ~/.config/gcloud, finds nothing).
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
 
 
@@ -308,6 +309,23 @@ def test_authorized_user_credentials_use_the_refresh_token(vtx: FakeVertex) -> N
     assert complete(vtx, user).choices[0].message.content.startswith("echo:")
     assert vtx.exchanges == 1
     assert f"refresh_token={REFRESH_TOKEN.replace('/', '%2F')}" in vtx.requests[0].body.decode()
+
+
+def test_gclouds_application_default_credentials_file(
+    vtx: FakeVertex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = {
+        "type": "authorized_user",
+        "client_id": "cid.apps.googleusercontent.com",
+        "client_secret": "d-secret",
+        "refresh_token": REFRESH_TOKEN,
+        "quota_project_id": vtx.project,
+        "token_uri": vtx.token_uri,
+    }
+    (tmp_path / "application_default_credentials.json").write_text(json.dumps(user))
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path))
+    r = litellm.completion(model=GEMINI, messages=HELLO, api_base=vtx.url)
+    assert r.choices[0].message.content.startswith("echo:") and vtx.exchanges == 1
 
 
 def test_an_access_token_as_api_key(vtx: FakeVertex) -> None:
