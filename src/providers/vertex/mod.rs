@@ -115,8 +115,9 @@ fn url(target: &Target, publisher: &str, method: &str, sse: bool) -> Result<Stri
         // The base names the model resource itself: no project needed.
         _ => format!("{base}:{method}"),
     };
+    // Through a custom base every stream asks for SSE (litellm's `_check_custom_proxy`).
     let custom = base != host(&location);
-    if sse || (custom && target_streams(method)) {
+    if sse || (custom && method.starts_with("stream")) {
         url.push_str(if url.contains('?') {
             "&alt=sse"
         } else {
@@ -124,10 +125,6 @@ fn url(target: &Target, publisher: &str, method: &str, sse: bool) -> Result<Stri
         });
     }
     Ok(url)
-}
-
-fn target_streams(method: &str) -> bool {
-    method.starts_with("stream")
 }
 
 /// The OpenAI-shaped body as a JSON object.
