@@ -29,6 +29,7 @@ from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
 from fakeprov.openai import FakeOpenAI
 from fakeprov.server import FakeServer, Reply
+from fakeprov.vertex import FakeVertex
 
 KEY = "k"
 RETRY_AFTER = 0.3
@@ -564,7 +565,113 @@ AZURE = Wire(
     error_frame=OPENAI.error_frame,
 )
 
-WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA, AZURE]
+# -- Vertex AI (Gemini and Claude) -------------------------------------------------------
+# The key is the bearer access token (no credentials, so no token exchange); the api_base
+# names the model resource, so the URL is `{api_base}:{method}` and needs no project.
+
+VERTEX_RESOURCE = "/v1/projects/fake-project/locations/us-central1/publishers"
+VERTEX_429 = (
+    "Resource exhausted. Please try again later. Please refer to "
+    "https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details."
+)
+VERTEX_UNAUTHENTICATED = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+    "cookie or other valid authentication credential."
+)
+VERTEX_DENIED = (
+    "Permission 'aiplatform.endpoints.predict' denied on resource "
+    "'//aiplatform.googleapis.com/projects/fake-project/locations/us-central1' "
+    "(or it may not exist)."
+)
+
+
+def vertex_errors(model: str) -> dict[str, Case]:
+    """Vertex AI's front end answers Google's error body for both publishers."""
+    return {
+        "401": gemini_case(
+            401, VERTEX_UNAUTHENTICATED, "UNAUTHENTICATED", litellm.AuthenticationError
+        ),
+        "403": gemini_case(403, VERTEX_DENIED, "PERMISSION_DENIED", litellm.PermissionDeniedError),
+        "404": gemini_case(
+            404,
+            f"Publisher Model `projects/fake-project/locations/us-central1/publishers/google/"
+            f"models/{model}` was not found or your project does not have access to it.",
+            "NOT_FOUND",
+            litellm.NotFoundError,
+        ),
+        "422": gateway_422(),
+        "429": gemini_case(
+            429,
+            VERTEX_429,
+            "RESOURCE_EXHAUSTED",
+            litellm.RateLimitError,
+            [
+                {
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    "retryDelay": f"{RETRY_AFTER}s",
+                }
+            ],
+        ),
+        "500": gemini_case(
+            500, "Internal error encountered.", "INTERNAL", litellm.InternalServerError
+        ),
+        "502": html_502(),
+        "503": gemini_case(
+            503,
+            "The service is currently unavailable.",
+            "UNAVAILABLE",
+            litellm.ServiceUnavailableError,
+        ),
+    }
+
+
+VERTEX_GEMINI = Wire(
+    name="vertex_ai-gemini",
+    provider="vertex_ai",
+    server=lambda: FakeVertex(tokens={KEY}),
+    model="vertex_ai/gemini-2.5-flash",
+    model_id="gemini-2.5-flash",
+    root=lambda root: f"{root}{VERTEX_RESOURCE}/google/models/gemini-2.5-flash",
+    errors={
+        **vertex_errors("gemini-2.5-flash"),
+        "400-context": gemini_case(
+            400,
+            "The input token count (1200000) exceeds the maximum number of tokens allowed "
+            "(1048576).",
+            "INVALID_ARGUMENT",
+            litellm.ContextWindowExceededError,
+        ),
+    },
+    frames=gemini_frames,
+    stream_error=GEMINI.stream_error,
+    error_frame=GEMINI.error_frame,
+)
+
+CLAUDE_ON_VERTEX = "claude-sonnet-4-5@20250929"
+VERTEX_CLAUDE = Wire(
+    name="vertex_ai-claude",
+    provider="vertex_ai",
+    server=lambda: FakeVertex(tokens={KEY}),
+    model=f"vertex_ai/{CLAUDE_ON_VERTEX}",
+    model_id=CLAUDE_ON_VERTEX,
+    root=lambda root: f"{root}{VERTEX_RESOURCE}/anthropic/models/{CLAUDE_ON_VERTEX}",
+    errors={
+        **vertex_errors(CLAUDE_ON_VERTEX),
+        # The model's own refusals come in Anthropic's error body.
+        "400-context": anthropic_case(
+            400,
+            "invalid_request_error",
+            "prompt is too long: 208310 tokens > 200000 maximum",
+            litellm.ContextWindowExceededError,
+        ),
+        "529": anthropic_case(529, "overloaded_error", "Overloaded", litellm.InternalServerError),
+    },
+    frames=anthropic_frames,
+    stream_error=ANTHROPIC.stream_error,
+    error_frame=ANTHROPIC.error_frame,
+)
+
+WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA, AZURE, VERTEX_GEMINI, VERTEX_CLAUDE]
 STATUS_FAULTS = [
     "401",
     "403",

@@ -393,6 +393,9 @@ context_window_fallback_dict: dict[str, str] = {}
 #: Azure's ``api-version`` when the call gives none (else ``AZURE_API_VERSION``, else
 #: 2025-02-01-preview); also sent by ``azure_ai/``.
 api_version: Optional[str] = None
+#: Vertex AI's project and location when a call gives no ``vertex_project`` / ``vertex_location``.
+vertex_project: Optional[str] = None
+vertex_location: Optional[str] = None
 #: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
 client_session: Any = None
 aclient_session: Any = None

@@ -89,6 +89,11 @@ _PROVIDER_PARAMS: dict[str, str] = {
     "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
 }
 
+#: Providers that authenticate with their own credentials (``vertex_credentials``), to which
+#: ``litellm.api_key`` (another provider's key, most likely) is never sent: litellm ignores it
+#: for them. A per-call ``api_key`` is still taken (Vertex AI: an access token).
+_OWN_CREDENTIALS = frozenset({"vertex_ai"})
+
 #: litellm module globals that supply a provider param the call did not give.
 _PARAM_GLOBALS = ("api_version", "vertex_project", "vertex_location")
 
@@ -383,7 +388,7 @@ def prepare(
     model = cfg.model_alias_map.get(model, model)  # litellm.model_alias_map
     custom = kwargs.get("custom_llm_provider")
     provider, model_id, key_globals = _elc_core.route(model, custom)
-    api_key = kwargs.get("api_key") or cfg.api_key
+    api_key = kwargs.get("api_key") or (None if provider in _OWN_CREDENTIALS else cfg.api_key)
     for name in key_globals:
         api_key = api_key or getattr(cfg, name, None)
     api_base = kwargs.get("api_base") or kwargs.get("base_url") or cfg.api_base

@@ -14,12 +14,19 @@ pub mod imagen;
 pub mod ollama;
 pub mod openai;
 pub mod responses_bridge;
+pub mod vertex;
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::time::Instant;
 
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::multipart::Upload;
+use crate::trace::Trace;
 
 /// Where a call goes: the resolved base URL, key and provider model id, and
 /// the call options an adapter may act on.
@@ -161,6 +168,28 @@ pub fn unsupported(endpoint: Endpoint, provider: &str) -> Error {
     )
 }
 
+/// How a token is fetched before a request: the call's pooled client, its
+/// deadline (the fetch counts against the call's timeout), its retries and its
+/// debug events.
+pub struct Exchange<'a> {
+    pub client: &'a reqwest::Client,
+    pub deadline: Option<Instant>,
+    pub num_retries: u32,
+    pub log: Trace,
+}
+
+/// A bearer token fetched over the network before the request it authorizes
+/// (an OAuth2 access token), cached and refreshed by the source itself.
+pub trait TokenSource: Send + Sync {
+    /// A token valid for the request about to be sent: cached, or fetched
+    /// through `how` (once for concurrent callers). A refusal by the token
+    /// endpoint is an `Authentication` error with the endpoint's error text.
+    fn token<'a>(
+        &'a self,
+        how: &'a Exchange<'a>,
+    ) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + 'a>>;
+}
+
 /// One wire format. Requests arrive as OpenAI-shaped JSON bytes and responses
 /// leave as OpenAI-shaped JSON bytes; everything in between is the adapter's.
 pub trait Provider: Sync {
@@ -182,6 +211,26 @@ pub trait Provider: Sync {
     /// `default_base` applies.
     fn base(&self, params: &Params) -> Result<Option<String>, Error> {
         let _ = params;
+        Ok(None)
+    }
+    /// The adapter serving `model` when one registry row covers several wire
+    /// formats by model family (Vertex AI: Gemini, and Claude on the
+    /// Anthropic publisher). Default: none, this adapter serves every model.
+    fn variant(&self, model: &str) -> Option<&'static dyn Provider> {
+        let _ = model;
+        None
+    }
+    /// Where the request's bearer token comes from when it must be fetched
+    /// over the network first, resolved before any I/O from the call's
+    /// `params` and `api_key`; credentials that are missing or unreadable are
+    /// refused here. Awaited before each request is built; the token reaches
+    /// the adapter as `Target::api_key`. Default: none (the key is sent as given).
+    fn token_source(
+        &self,
+        params: &Params,
+        api_key: Option<&str>,
+    ) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+        let _ = (params, api_key);
         Ok(None)
     }
     /// Reword a failure to reach the server at `base` (connection refused,
@@ -420,6 +469,18 @@ static SPECS: &[Spec] = &[
         key_required: true,
         endpoints: &[Chat],
         adapter: &anthropic::Anthropic,
+    },
+    Spec {
+        name: "vertex_ai",
+        // The host follows vertex_location (the adapter's `base`); this is the default's.
+        default_base: "https://us-central1-aiplatform.googleapis.com",
+        // An OAuth2 token from the credentials (vertex::auth), not a key from the env.
+        key_env: &[],
+        base_env: &["VERTEXAI_API_BASE", "VERTEX_API_BASE"],
+        key_globals: &[],
+        key_required: false,
+        endpoints: &[Chat, Embedding],
+        adapter: &vertex::Google,
     },
     // The OpenAI-compatible long tail (litellm's provider docs: prefix,
     // default base, key env vars); each speaks OpenAI's wire format unchanged.

@@ -17,7 +17,7 @@ from typing import Optional
 
 from .scenarios import CHAT, STATUSES
 
-ALL = frozenset({"openai", "anthropic", "gemini", "ollama_chat", "azure"})
+ALL = frozenset({"openai", "anthropic", "gemini", "ollama_chat", "azure", "vertex_ai"})
 STREAMS = frozenset(s.name for s in CHAT if s.stream)
 ANSWERS = frozenset(s.name for s in CHAT if s.embedding_input is None)
 TOOL_ANSWERS = frozenset(
@@ -62,7 +62,9 @@ class Divergence:
 
 
 def _p(*names: str) -> frozenset[str]:
-    return frozenset(names)
+    """The providers named; Gemini's rows cover Gemini on Vertex AI (``vertex_ai``) too: the
+    same translation on both sides, only the URL and the credentials differ."""
+    return frozenset(names) | ({"vertex_ai"} if "gemini" in names else set())
 
 
 DIVERGENCES: tuple[Divergence, ...] = (
