@@ -6,6 +6,8 @@ results, Azure's error bodies, model data for deployment names, and secrets kept
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,11 +16,18 @@ import pytest
 
 import edgequake_litellm as litellm
 from edgequake_litellm import _request
+from edgequake_litellm.litellm_core_utils import litellm_logging
 from fakeprov.azure import (
     ACCESS_DENIED,
+    CLIENT_ID,
+    CLIENT_SECRET,
     DEPLOYMENT_NOT_FOUND,
     OUTPUT_TRIGGER,
+    PASSWORD,
     PROMPT_TRIGGER,
+    SCOPE,
+    TENANT,
+    USERNAME,
     FakeAzure,
     FakeAzureAI,
 )
@@ -346,6 +355,218 @@ def test_secrets_never_reach_errors_or_reprs(az: FakeAzure) -> None:
         "azure/gpt-4o", MSGS, {"api_key": secret, "azure_ad_token": token}, False
     )
     assert secret not in repr(native) and token not in repr(native)
+
+
+# -- Entra ID service principals and users ---------------------------------------------
+
+SP = {"tenant_id": TENANT, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+
+
+@pytest.fixture
+def entra(az: FakeAzure, monkeypatch: pytest.MonkeyPatch) -> FakeAzure:
+    """The fake resource, also serving as Entra ID's authority (``AZURE_AUTHORITY_HOST``)."""
+    monkeypatch.setenv("AZURE_AUTHORITY_HOST", az.url)
+    return az
+
+
+def test_service_principal_token_is_fetched_once_for_many_calls(entra: FakeAzure) -> None:
+    r = call(entra, api_key=None, **SP)
+    assert r.choices[0].message.content == "echo: hello there world"
+    list(call(entra, api_key=None, stream=True, **SP))
+    asyncio.run(
+        litellm.acompletion(
+            model="azure/gpt-4o", messages=MSGS, api_base=entra.url, num_retries=0, **SP
+        )
+    )
+    litellm.embedding(model="azure/emb", input="a", api_base=entra.url, **SP)
+    assert entra.exchanges == 1
+    assert entra.token_forms[0] == {
+        "grant_type": "client_credentials",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "scope": SCOPE,
+    }
+    token_request = entra.requests[0]
+    assert token_request.path == f"/{TENANT}/oauth2/v2.0/token"
+    assert len(entra.api_requests) == 4
+    for req in entra.api_requests:
+        assert req.headers["authorization"] == "Bearer eyJ0eXAiOiJKV1QifQ.fake-entra-1"
+        assert "api-key" not in req.headers
+        assert not {"tenant_id", "client_id", "client_secret"} & set(req.json)
+
+
+def test_service_principal_from_env_vars_and_on_the_v1_api(
+    entra: FakeAzure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AZURE_API_BASE", entra.url)
+    monkeypatch.setenv("AZURE_TENANT_ID", TENANT)
+    monkeypatch.setenv("AZURE_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+    litellm.completion(model="azure/gpt-4o", messages=MSGS, num_retries=0)
+    assert entra.last.headers["authorization"].startswith("Bearer eyJ0eXAi")
+    litellm.completion(model="azure/gpt-4o", messages=MSGS, api_version="v1")
+    assert urlsplit(entra.last.path).path == "/openai/v1/chat/completions"
+    assert entra.last.headers["authorization"] == "Bearer eyJ0eXAiOiJKV1QifQ.fake-entra-1"
+    assert entra.exchanges == 1
+    # azure_scope / AZURE_SCOPE name another scope (a new token cache: another credential).
+    monkeypatch.setenv("AZURE_SCOPE", f"{SCOPE} https://other/.default")
+    litellm.completion(model="azure/gpt-4o", messages=MSGS)
+    assert entra.token_forms[-1]["scope"] == f"{SCOPE} https://other/.default"
+
+
+def test_concurrent_first_calls_exchange_once(entra: FakeAzure) -> None:
+    entra.exchange_delay = 0.3
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            call(entra, api_key=None, **SP)
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+
+    async def run() -> list[Any]:
+        return await asyncio.gather(
+            *(
+                litellm.acompletion(model="azure/gpt-4o", messages=MSGS, api_base=entra.url, **SP)
+                for _ in range(4)
+            )
+        )
+
+    answers = asyncio.run(run())
+    for t in threads:
+        t.join()
+    assert errors == [] and len(answers) == 4
+    assert entra.exchanges == 1
+    assert len(entra.api_requests) == 8
+
+
+def test_the_token_is_refreshed_before_it_expires(entra: FakeAzure) -> None:
+    # Tokens are refreshed 300 s before they expire (azure-identity): 301 s is good for 1 s.
+    entra.expires_in = 301
+    call(entra, api_key=None, **SP)
+    call(entra, api_key=None, **SP)
+    assert entra.exchanges == 1
+    time.sleep(1.2)
+    call(entra, api_key=None, **SP)
+    assert entra.exchanges == 2
+    assert entra.last.headers["authorization"] == "Bearer eyJ0eXAiOiJKV1QifQ.fake-entra-2"
+
+
+def test_a_refused_credential_is_an_authentication_error(entra: FakeAzure) -> None:
+    wrong = "Qx8Q~wrong.secret~value-9876543210"
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, **{**SP, "client_secret": wrong})
+    e = ei.value
+    assert (e.status_code, e.llm_provider, e.model) == (401, "azure", "gpt-4o")
+    assert "Failed to get Azure AD token: AADSTS7000215: Invalid client secret provided." in str(e)
+    for text in (str(e), repr(e), str(e.body), str(e.args)):
+        assert wrong not in text and CLIENT_SECRET not in text
+    # Ids in Entra's text are redacted, as litellm does.
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, **{**SP, "tenant_id": "11111111-2222-3333-4444-555555555555"})
+    assert "AADSTS90002: Tenant '<redacted>' not found." in str(ei.value)
+    assert "11111111-2222" not in str(ei.value)
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, **{**SP, "azure_scope": "https://cognitiveservices.azure.com"})
+    assert "AADSTS1002012" in str(ei.value)
+    assert entra.exchanges == 0 and entra.api_requests == []
+    # A refusal is not cached: the right secret works next.
+    call(entra, api_key=None, **SP)
+    assert entra.exchanges == 1
+
+
+def test_bad_entra_settings_are_refused_before_io(
+    entra: FakeAzure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, **{**SP, "tenant_id": "../evil"})
+    assert "tenant_id" in str(ei.value)
+    monkeypatch.setenv("AZURE_AUTHORITY_HOST", "http://login.example.com")
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, **SP)
+    assert "https" in str(ei.value)
+    # Part of a service principal is no credential at all.
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, tenant_id=TENANT, client_id=CLIENT_ID)
+    assert "client_secret" in str(ei.value)
+    assert entra.requests == []
+
+
+def test_keys_and_tokens_win_over_entra_credentials(
+    entra: FakeAzure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # litellm builds the Entra ID token provider only without an api_key, and the openai
+    # SDK sends a static azure_ad_token before asking a provider.
+    call(entra, **SP)
+    assert entra.last.headers["api-key"] == KEY
+    call(entra, api_key=None, azure_ad_token=TOKEN, **SP)
+    assert entra.last.headers["authorization"] == f"Bearer {TOKEN}"
+    call(entra, api_key=None, azure_ad_token_provider=lambda: TOKEN, **SP)
+    assert entra.last.headers["authorization"] == f"Bearer {TOKEN}"
+    monkeypatch.setenv("AZURE_API_KEY", KEY)
+    call(entra, api_key=None, **SP)
+    assert entra.last.headers["api-key"] == KEY
+    monkeypatch.delenv("AZURE_API_KEY")
+    monkeypatch.setenv("AZURE_AD_TOKEN", TOKEN)
+    call(entra, api_key=None, **SP)
+    assert entra.last.headers["authorization"] == f"Bearer {TOKEN}"
+    assert entra.exchanges == 0
+    monkeypatch.delenv("AZURE_AD_TOKEN")
+    call(entra, api_key=None, **SP)
+    assert entra.exchanges == 1
+
+
+def test_a_users_password_grant(entra: FakeAzure) -> None:
+    user = {"client_id": CLIENT_ID, "azure_username": USERNAME, "azure_password": PASSWORD}
+    call(entra, api_key=None, **user)
+    call(entra, api_key=None, **user)
+    assert entra.exchanges == 1
+    assert entra.requests[0].path == "/organizations/oauth2/v2.0/token"
+    form = entra.token_forms[0]
+    assert (form["grant_type"], form["username"], form["password"]) == (
+        "password",
+        USERNAME,
+        PASSWORD,
+    )
+    assert SCOPE in form["scope"].split(" ")
+    assert entra.last.headers["authorization"] == "Bearer eyJ0eXAiOiJKV1QifQ.fake-entra-1"
+    wrong = "wrong horse battery staple"
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, **{**user, "azure_password": wrong})
+    assert "AADSTS50126: Error validating credentials" in str(ei.value)
+    assert wrong not in str(ei.value) and wrong not in repr(ei.value)
+    # A service principal comes first when both are given (litellm's order).
+    call(entra, api_key=None, **user, tenant_id=TENANT, client_secret=CLIENT_SECRET)
+    assert entra.token_forms[-1]["grant_type"] == "client_credentials"
+
+
+def test_entra_secrets_never_reach_errors_reprs_or_callbacks(
+    entra: FakeAzure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[dict[str, Any]] = []
+    monkeypatch.setattr(litellm, "success_callback", [lambda kw, *_: seen.append(kw)])
+    monkeypatch.setattr(litellm, "failure_callback", [lambda kw, *_: seen.append(kw)])
+    call(entra, api_key=None, **SP, azure_password=PASSWORD)
+    # An API error echoing the secret, the password and the ids.
+    echo = f"bad {CLIENT_SECRET} {PASSWORD} tenant {TENANT} app {CLIENT_ID}"
+    entra.enqueue(Reply(status=401, body={"error": {"code": "401", "message": echo}}))
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(entra, api_key=None, **SP, azure_password=PASSWORD)
+    e = ei.value
+    for text in (str(e), repr(e), str(e.body), str(e.args)):
+        assert CLIENT_SECRET not in text and PASSWORD not in text
+    # The tenant and client ids are not secrets: they stay for debugging.
+    assert TENANT in str(e) and CLIENT_ID in str(e)
+    assert litellm_logging.flush(10)
+    assert len(seen) == 2
+    for kw in seen:
+        assert CLIENT_SECRET not in repr(kw) and PASSWORD not in repr(kw)
+    native = _request.chat("azure/gpt-4o", MSGS, {**SP, "azure_password": PASSWORD}, False)
+    assert CLIENT_SECRET not in repr(native) and PASSWORD not in repr(native)
 
 
 # -- Azure's errors and content filter -------------------------------------------------

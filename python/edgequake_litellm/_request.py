@@ -68,11 +68,18 @@ _CALL_OPTIONS = frozenset(
 _PROVIDER_PARAMS: dict[str, str] = {
     # Azure OpenAI / Azure AI Foundry (``azure_ad_token_provider`` is called here:
     # its token is sent as ``azure_ad_token``; ``base_model`` names the model a
-    # deployment serves, for the request quirks and for pricing)
+    # deployment serves, for the request quirks and for pricing; the Entra ID
+    # credentials are exchanged for a token by the core)
     "api_version": "api_version",
     "azure_ad_token": "azure_ad_token",
     "azure_ad_token_provider": "azure_ad_token",
     "base_model": "base_model",
+    "tenant_id": "tenant_id",
+    "client_id": "client_id",
+    "client_secret": "client_secret",
+    "azure_username": "azure_username",
+    "azure_password": "azure_password",
+    "azure_scope": "azure_scope",
     # Vertex AI
     "vertex_project": "vertex_project",
     "vertex_ai_project": "vertex_project",

@@ -169,7 +169,8 @@ impl Call {
         }
         let target = Target {
             base: &self.base,
-            api_key: token.or(self.api_key.as_deref()),
+            api_key: self.api_key.as_deref(),
+            token,
             model: &self.model,
             uploads: &self.uploads,
             params: &self.params,

@@ -11,6 +11,7 @@ pub mod body;
 pub mod framed;
 pub mod gemini;
 pub mod imagen;
+pub mod oauth;
 pub mod ollama;
 pub mod openai;
 pub mod responses_bridge;
@@ -32,7 +33,11 @@ use crate::trace::Trace;
 /// the call options an adapter may act on.
 pub struct Target<'a> {
     pub base: &'a str,
+    /// The call's API key (per call, else the registry row's env vars).
     pub api_key: Option<&'a str>,
+    /// The bearer token the adapter's [`Provider::token_source`] fetched for
+    /// this request; `None` when the adapter has no token source for the call.
+    pub token: Option<&'a str>,
     pub model: &'a str,
     /// Files sent as `multipart/form-data` with the body's fields (transcription).
     pub uploads: &'a [Upload],
@@ -75,12 +80,12 @@ impl Params {
     }
 
     /// The values of the secret arguments (names with `token`, `secret`,
-    /// `credential` or `key` in them), to strip from errors.
+    /// `credential`, `key` or `password` in them), to strip from errors.
     pub fn secrets(&self) -> impl Iterator<Item = &str> {
         self.0
             .iter()
             .filter(|(k, _)| {
-                ["token", "secret", "credential", "key"]
+                ["token", "secret", "credential", "key", "password"]
                     .iter()
                     .any(|w| k.contains(w))
             })
@@ -224,7 +229,7 @@ pub trait Provider: Sync {
     /// over the network first, resolved before any I/O from the call's
     /// `params` and `api_key`; credentials that are missing or unreadable are
     /// refused here. Awaited before each request is built; the token reaches
-    /// the adapter as `Target::api_key`. Default: none (the key is sent as given).
+    /// the adapter as `Target::token`. Default: none (the key is sent as given).
     fn token_source(
         &self,
         params: &Params,

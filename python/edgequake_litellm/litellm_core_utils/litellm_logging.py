@@ -58,9 +58,14 @@ QUEUE_SIZE = 10_000
 #: Seconds the interpreter waits at exit for pending callback events.
 EXIT_FLUSH = 5.0
 
-#: Keyword arguments that are call plumbing, not model parameters
-#: (``optional_params`` / ``model_parameters`` leave them out).
-_NOT_PARAMS = _request._CALL_OPTIONS | _request._LITELLM_INTERNAL | {"messages", "input", "model"}
+#: Keyword arguments that are call plumbing or provider credentials and settings, not
+#: model parameters (``optional_params`` / ``model_parameters`` leave them out).
+_NOT_PARAMS = (
+    _request._CALL_OPTIONS
+    | _request._LITELLM_INTERNAL
+    | frozenset(_request._PROVIDER_PARAMS)
+    | {"messages", "input", "model"}
+)
 _debug_tags = itertools.count(1)
 
 

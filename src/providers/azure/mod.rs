@@ -15,6 +15,13 @@
 //! on `*.services.ai.azure.com`, else `{api_base}/chat/completions`, with
 //! `?api-version=` when the call gives one; the key in `api-key` on
 //! `*.services.ai.azure.com` / `*.openai.azure.com` hosts, else as bearer.
+//!
+//! Entra ID credentials (a service principal's secret, a user's password) are
+//! exchanged for a bearer token first: [`entra`].
+
+mod entra;
+
+use std::sync::Arc;
 
 use reqwest::header::HeaderName;
 use reqwest::Url;
@@ -22,7 +29,7 @@ use serde_json::{Map, Value};
 
 use super::body::parse_body;
 use super::openai::{error_object, OPENAI};
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{Endpoint, Params, Provider, StreamDecoder, Target, TokenSource};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 
@@ -54,13 +61,15 @@ pub struct AzureAi;
 enum Credential<'a> {
     /// An API key (`api_key`, `litellm.azure_key`, `AZURE_API_KEY`, ...).
     Key(&'a str),
-    /// An Entra ID access token (`azure_ad_token`, a token provider's answer, `AZURE_AD_TOKEN`).
+    /// An Entra ID access token (`azure_ad_token`, a token provider's answer,
+    /// one fetched with the call's Entra ID credentials, `AZURE_AD_TOKEN`).
     Token(String),
 }
 
 /// The call's credential, in litellm's order (`get_azure_request_auth_headers`):
 /// the call's `azure_ad_token` (Python puts an `azure_ad_token_provider`'s
-/// answer there), else the API key, else the `AZURE_AD_TOKEN` /
+/// answer there), else the token fetched with its Entra ID credentials (only
+/// fetched without a key or token: [`entra::token_source`]), else the API key, else the `AZURE_AD_TOKEN` /
 /// `AZURE_OPENAI_AD_TOKEN` env var (read by Python, as the param
 /// `azure_ad_token_env`, so that it is stripped from errors); none is an
 /// `AuthenticationError` before any I/O.
@@ -69,7 +78,7 @@ fn credential<'a>(
     provider: &str,
     key_env: &str,
 ) -> Result<Credential<'a>, Error> {
-    if let Some(token) = target.params.get("azure_ad_token") {
+    if let Some(token) = target.params.get("azure_ad_token").or(target.token) {
         return Ok(Credential::Token(token.to_owned()));
     }
     if let Some(key) = target.api_key.filter(|k| !k.is_empty()) {
@@ -82,7 +91,13 @@ fn credential<'a>(
         Kind::Authentication,
         format!(
             "no credentials for provider {provider}: pass api_key=..., azure_ad_token=... or \
-             azure_ad_token_provider=..., or set {key_env} or AZURE_AD_TOKEN"
+             azure_ad_token_provider=...{entra}, or set {key_env} or AZURE_AD_TOKEN",
+            entra = match provider {
+                "azure" =>
+                    " or tenant_id=, client_id= and client_secret= (AZURE_TENANT_ID, \
+                            AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)",
+                _ => "",
+            }
         ),
     ))
 }
@@ -214,6 +229,7 @@ fn openai_request(
     let inner = Target {
         base,
         api_key: None,
+        token: None,
         model: quirk_model(target),
         uploads: target.uploads,
         params: target.params,
@@ -261,6 +277,14 @@ impl Provider for Azure {
             Credential::Key(k) => req.secret_header(HeaderName::from_static("api-key"), k)?,
         }
         Ok(req)
+    }
+
+    fn token_source(
+        &self,
+        params: &Params,
+        api_key: Option<&str>,
+    ) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+        entra::token_source(params, api_key)
     }
 
     fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
@@ -479,6 +503,7 @@ mod tests {
         let t = Target {
             base,
             api_key: key,
+            token: None,
             model,
             uploads: &[],
             params: p,
