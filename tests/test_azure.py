@@ -111,6 +111,31 @@ def test_api_version_from_call_global_and_env(
     assert "api_version" not in az.last.json
 
 
+def test_the_default_api_version_is_litellms_module_constant(
+    az: FakeAzure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert litellm.AZURE_DEFAULT_API_VERSION == DEFAULT_VERSION  # litellm 1.110.2's
+    monkeypatch.setattr(litellm, "AZURE_DEFAULT_API_VERSION", "2025-04-01-preview")
+    call(az)
+    assert sent(az)[1]["api-version"] == ["2025-04-01-preview"]
+    litellm.embedding(model="azure/emb", input="a", api_key=KEY, api_base=az.url)
+    assert sent(az)[1]["api-version"] == ["2025-04-01-preview"]
+    # It is the last resort: the env var and the global come first.
+    monkeypatch.setenv("AZURE_API_VERSION", "2024-06-01")
+    call(az)
+    assert sent(az)[1]["api-version"] == ["2024-06-01"]
+    monkeypatch.setattr(litellm, "api_version", "2024-10-21")
+    call(az)
+    assert sent(az)[1]["api-version"] == ["2024-10-21"]
+    # A default the resource does not serve reaches it (and is refused there).
+    monkeypatch.setattr(litellm, "api_version", None)
+    monkeypatch.delenv("AZURE_API_VERSION")
+    monkeypatch.setattr(litellm, "AZURE_DEFAULT_API_VERSION", "2019-01-01")
+    with pytest.raises(litellm.BadRequestError):
+        call(az)
+    assert sent(az)[1]["api-version"] == ["2019-01-01"]
+
+
 def test_an_unsupported_api_version_is_azures_400(az: FakeAzure) -> None:
     with pytest.raises(litellm.BadRequestError) as ei:
         call(az, api_version="2019-01-01")

@@ -34,8 +34,19 @@ use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 
 /// litellm's `AZURE_DEFAULT_API_VERSION` (1.110.2 `litellm/__init__.py`), used
-/// when neither the call, `litellm.api_version` nor `AZURE_API_VERSION` sets one.
+/// when neither the call, `litellm.api_version`, `AZURE_API_VERSION` nor the
+/// module's `AZURE_DEFAULT_API_VERSION` (the param `azure_default_api_version`) sets one.
 pub const AZURE_DEFAULT_API_VERSION: &str = "2025-02-01-preview";
+
+/// The call's `api-version`, in litellm's order: `api_version` (the call's,
+/// else `litellm.api_version`), `AZURE_API_VERSION`,
+/// `litellm.AZURE_DEFAULT_API_VERSION`, else [`AZURE_DEFAULT_API_VERSION`].
+fn api_version(params: &Params) -> String {
+    params
+        .get_or_env("api_version", &["AZURE_API_VERSION"])
+        .or_else(|| params.get("azure_default_api_version").map(str::to_owned))
+        .unwrap_or_else(|| AZURE_DEFAULT_API_VERSION.to_owned())
+}
 
 /// The `api_version` values litellm sends to Azure's v1 API
 /// (`BaseAzureLLM.is_azure_v1_api_version`).
@@ -245,10 +256,7 @@ impl Provider for Azure {
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error> {
         let cred = credential(target, "azure", "AZURE_API_KEY / AZURE_OPENAI_API_KEY")?;
-        let version = target
-            .params
-            .get_or_env("api_version", &["AZURE_API_VERSION"])
-            .unwrap_or_else(|| AZURE_DEFAULT_API_VERSION.to_owned());
+        let version = api_version(target.params);
         let (base, pairs) = split_query(target.base)?;
         if V1_VERSIONS.contains(&version.as_str()) {
             // The v1 API: OpenAI's paths, the deployment as `model`, the key (else
