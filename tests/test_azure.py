@@ -594,6 +594,81 @@ def test_entra_secrets_never_reach_errors_reprs_or_callbacks(
     assert CLIENT_SECRET not in repr(native) and PASSWORD not in repr(native)
 
 
+# -- azure_text/: the legacy completions API -------------------------------------------
+
+
+def test_text_completion_goes_to_the_deployments_completions(az: FakeAzure) -> None:
+    r = litellm.text_completion("azure_text/instruct", "say hi", api_key=KEY, api_base=az.url)
+    path, query = sent(az)
+    assert path == "/openai/deployments/instruct/completions"
+    assert query == {"api-version": [DEFAULT_VERSION]}
+    assert az.last.headers["api-key"] == KEY
+    assert az.last.json == {"model": "instruct", "prompt": "say hi"}
+    assert r.object == "text_completion" and r.choices[0].text == " echo: say hi"
+    assert r.model == "gpt-35-turbo-instruct"
+    assert r._hidden_params["custom_llm_provider"] == "azure_text"
+    many = asyncio.run(
+        litellm.atext_completion(
+            "azure_text/instruct", ["a", "b"], api_key=KEY, api_base=az.url, max_tokens=4
+        )
+    )
+    assert [c.text for c in many.choices] == [" echo: a", " echo: b"]
+    assert az.last.json == {"model": "instruct", "prompt": ["a", "b"], "max_tokens": 4}
+
+
+def test_chat_through_an_instruct_deployment(
+    entra: FakeAzure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = call(entra, model="azure_text/instruct", temperature=0)
+    assert urlsplit(entra.last.path).path == "/openai/deployments/instruct/completions"
+    # litellm's transform_prompt: one message is its text, several a prompt each.
+    assert entra.last.json == {"model": "instruct", "prompt": MSGS[0]["content"], "temperature": 0}
+    assert r.object == "chat.completion"
+    assert r.choices[0].message.role == "assistant"
+    assert r.choices[0].message.content == " echo: hello there world"
+    assert r.choices[0].finish_reason == "stop"
+    assert (
+        r.choices[0].provider_specific_fields["content_filter_results"]["hate"]["filtered"] is False
+    )
+    assert r.usage.total_tokens == 2 * 3 + 1
+    assert r._hidden_params["custom_llm_provider"] == "azure_text"
+    two = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}]
+    r = call(entra, model="azure_text/instruct", messages=two)
+    assert entra.last.json["prompt"] == ["Be brief.", "hi"]
+    assert [c.message.content for c in r.choices] == [" echo: Be brief.", " echo: hi"]
+    # Streams: the prompt-filter chunk yields nothing; each chunk's text is its delta.
+    chunks = list(call(entra, model="azure_text/instruct", stream=True))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == " echo: hello there world"
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert entra.last.json["stream"] is True
+    # text_completion(stream=True) goes the same way and yields text chunks.
+    stream = litellm.text_completion(
+        "azure_text/instruct", "say hi", stream=True, api_key=KEY, api_base=entra.url
+    )
+    assert "".join(c.choices[0].text for c in stream) == " echo: say hi"
+    # Entra ID credentials and the default api-version hold as for azure/.
+    monkeypatch.setattr(litellm, "AZURE_DEFAULT_API_VERSION", "2024-10-21")
+    call(entra, model="azure_text/instruct", api_key=None, **SP)
+    assert entra.last.headers["authorization"].startswith("Bearer eyJ0eXAi")
+    assert sent(entra)[1]["api-version"] == ["2024-10-21"]
+    # Parameters are held to litellm's azure_text table before any I/O.
+    before = len(entra.requests)
+    with pytest.raises(litellm.UnsupportedParamsError):
+        call(entra, model="azure_text/instruct", max_completion_tokens=3)
+    assert len(entra.requests) == before
+
+
+def test_azure_text_errors_map_as_azures(az: FakeAzure) -> None:
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        litellm.text_completion("azure_text/instruct", "x", api_key="wrong", api_base=az.url)
+    assert (ei.value.status_code, ei.value.llm_provider) == (401, "azure_text")
+    with pytest.raises(litellm.NotFoundError):
+        call(az, model="azure_text/nope")
+    with pytest.raises(litellm.AuthenticationError):
+        litellm.text_completion("azure_text/instruct", "x", api_base=az.url)
+    assert litellm.get_llm_provider("azure_text/instruct")[1] == "azure_text"
+
+
 # -- Azure's errors and content filter -------------------------------------------------
 
 

@@ -371,12 +371,12 @@ def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, st
     if base_model is not None:
         params["base_model"] = base_model
     cfg = _config()
-    if provider in ("azure", "azure_ai"):
+    if provider in ("azure", "azure_text", "azure_ai"):
         token = next((t for t in map(os.environ.get, _AZURE_TOKEN_ENV) if t), None)
         if token:
             params["azure_ad_token_env"] = token
     default_version = getattr(cfg, "AZURE_DEFAULT_API_VERSION", None)
-    if provider == "azure" and isinstance(default_version, str) and default_version:
+    if provider in ("azure", "azure_text") and isinstance(default_version, str) and default_version:
         # After the call's, litellm.api_version and AZURE_API_VERSION (read by the core).
         params["azure_default_api_version"] = default_version
     for name in _PARAM_GLOBALS:

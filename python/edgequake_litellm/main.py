@@ -566,19 +566,28 @@ class TextCompletionStreamWrapper:
         self.completion_stream.close()
 
 
+#: litellm's providers of legacy ``/completions`` models, and the native provider serving each.
+_TEXT_PROVIDERS = {"text-completion-openai": "openai", "azure_text": "azure_text"}
+
+
 def _instruct_call(
     model: Any, prompt: Any, stream: Optional[bool], kwargs: dict[str, Any]
 ) -> Optional[_request.NativeCall]:
-    """The ``/completions`` call of an OpenAI instruct model (litellm's
-    ``text-completion-openai`` provider: ``gpt-3.5-turbo-instruct``, ``davinci-002``,
-    ``babbage-002``, or that prefix), else ``None`` (the model is a chat model)."""
+    """The ``/completions`` call of a legacy completions model, else ``None`` (the
+    model is a chat model, or an ``azure_text/`` stream, which goes through the chat
+    path as litellm's: prompt → one user turn each → the same prompt). Legacy models:
+    litellm's ``text-completion-openai`` provider (``gpt-3.5-turbo-instruct``,
+    ``davinci-002``, ``babbage-002``, or that prefix) and ``azure_text/<deployment>``."""
     from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 
     try:
         model_id, provider, _, _ = get_llm_provider(model, kwargs.get("custom_llm_provider"))
     except Exception:
         return None
-    if provider != "text-completion-openai":
+    native = _TEXT_PROVIDERS.get(provider)
+    if native is None:
+        return None
+    if stream and native == "azure_text":
         return None
     if stream:
         raise _request.bad_request(
@@ -587,16 +596,18 @@ def _instruct_call(
     if not isinstance(prompt, (str, list)) or not prompt:
         raise _request.bad_request("prompt must be a non-empty string or list", str(model))
     rest = {k: v for k, v in kwargs.items() if k != "custom_llm_provider"}
-    return _endpoints.prepare(f"openai/{model_id}", rest, {"prompt": prompt})
+    return _endpoints.prepare(f"{native}/{model_id}", rest, {"prompt": prompt})
 
 
 def _instruct_response(
     raw: bytes, call: _request.NativeCall, started: float
 ) -> TextCompletionResponse:
     resp = _endpoints.stamp(TextCompletionResponse.model_validate_json(raw), call, started)
-    # litellm names these models' provider text-completion-openai (their model map rows too).
-    resp._hidden_params["custom_llm_provider"] = "text-completion-openai"
-    resp._hidden_params["response_cost"] = response_cost(resp, call.model, "text-completion-openai")
+    # litellm names OpenAI's instruct models' provider text-completion-openai (their model
+    # map rows too); Azure's keep azure_text.
+    provider = "azure_text" if call.provider == "azure_text" else "text-completion-openai"
+    resp._hidden_params["custom_llm_provider"] = provider
+    resp._hidden_params["response_cost"] = response_cost(resp, call.model, provider)
     return resp
 
 
@@ -607,12 +618,14 @@ def text_completion(
     (``choices[i].text``), or with ``stream=True`` a ``TextCompletionStreamWrapper``.
 
     OpenAI's instruct models (``gpt-3.5-turbo-instruct``, ``davinci-002``, ``babbage-002``,
-    ``text-completion-openai/...``) go to the legacy ``/completions`` endpoint with the
-    prompt as given (a string or a list); every other model gets the prompt as one user
-    turn on its chat endpoint (litellm's path for chat models).
+    ``text-completion-openai/...``) and Azure's (``azure_text/<deployment>``) go to the
+    legacy ``/completions`` endpoint with the prompt as given (a string or a list); every
+    other model gets the prompt as one user turn on its chat endpoint (litellm's path for
+    chat models).
 
     Same call options and exceptions as ``completion``. Not supported: streaming from
-    ``/completions`` (``BadRequestError`` before any I/O), token-id prompts to chat models.
+    OpenAI's ``/completions`` (``BadRequestError`` before any I/O; ``azure_text/`` streams),
+    token-id prompts to chat models.
     """
     started = time.perf_counter()
     instruct = _instruct_call(model, prompt, stream, kwargs)

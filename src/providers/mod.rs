@@ -638,6 +638,17 @@ static SPECS: &[Spec] = &[
         adapter: &azure::Azure,
     },
     Spec {
+        // litellm's Azure legacy completions (instruct deployments); chat is sent as a prompt.
+        name: "azure_text",
+        default_base: "",
+        key_env: &["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"],
+        base_env: &["AZURE_API_BASE", "AZURE_OPENAI_ENDPOINT"],
+        key_globals: &["azure_key"],
+        key_required: false,
+        endpoints: &[Chat, TextCompletion],
+        adapter: &azure::AzureText,
+    },
+    Spec {
         name: "azure_ai",
         default_base: "",
         key_env: &["AZURE_AI_API_KEY"],

@@ -7,6 +7,8 @@ Routes (learn.microsoft.com/azure/ai-services/openai/reference):
   :data:`API_VERSIONS`: Azure's 400 ``API version not supported``);
 * ``/openai/v1/{chat/completions,embeddings,...}`` (the v1 API): the deployment is the
   body's ``model``, no ``api-version``;
+* ``/openai/deployments/{deployment}/completions``: the legacy completions API of an
+  instruct deployment (``instruct``), streamed or not;
 * ``/models/chat/completions`` and ``/chat/completions`` (Azure AI Foundry model
   inference, :class:`FakeAzureAI`): the model is the body's ``model``.
 
@@ -63,6 +65,7 @@ DEPLOYMENTS = {
     "gpt-4o": "gpt-4o-2024-08-06",
     "prod-chat": "gpt-4o-mini-2024-07-18",
     "emb": "text-embedding-3-small",
+    "instruct": "gpt-35-turbo-instruct",
 }
 """Deployment name → the model it serves (what answers report as ``model``)."""
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -361,8 +364,72 @@ class FakeAzure(FakeOpenAI):
             new_body = json.dumps(body).encode()
         else:
             new_body = req.body
+        if rest == "/completions" and isinstance(body, dict):
+            completion_body = body
+            exchange.send_reply(
+                self.next_reply(), lambda: self._completions(exchange, completion_body)
+            )
+            return
         exchange.request = dataclasses.replace(req, path="/v1" + rest, body=new_body)
         super().handle(exchange)
+
+    def _completions(self, exchange: Exchange, body: dict[str, Any]) -> None:
+        """The legacy completions API of an instruct deployment: one choice per prompt,
+        text ``" echo: <prompt>"``, with Azure's filter annotations; streamed (an opening
+        prompt-filter chunk, then the text in two chunks per choice, each with its
+        ``content_filter_results``) when ``stream`` is true."""
+        raw = body.get("prompt")
+        prompts = [raw] if isinstance(raw, str) else raw
+        if not isinstance(prompts, list) or not prompts:
+            exchange.send_reply(
+                azure_error(400, "BadRequest", "'prompt' is required"), lambda: None
+            )
+            return
+        texts = [f" echo: {p}" for p in prompts]
+        head = {"id": "cmpl-azure", "object": "text_completion", "created": 1700000000}
+        model = body["model"]
+        if not body.get("stream"):
+            choices = [
+                {
+                    "text": t,
+                    "index": i,
+                    "finish_reason": "stop",
+                    "logprobs": None,
+                    "content_filter_results": filter_results(),
+                }
+                for i, t in enumerate(texts)
+            ]
+            words = sum(len(str(p).split()) for p in prompts)
+            usage = {
+                "prompt_tokens": words,
+                "completion_tokens": words + len(prompts),
+                "total_tokens": 2 * words + len(prompts),
+            }
+            answer = {
+                **head,
+                "model": model,
+                "prompt_filter_results": _prompt_filter(),
+                "choices": choices,
+                "usage": usage,
+            }
+            exchange.send_json(200, answer)
+            return
+        exchange.start_stream()
+        opening = {"id": "", "object": "", "created": 0, "model": "", "choices": []}
+        exchange.send_event(json.dumps({**opening, "prompt_filter_results": _prompt_filter()}))
+        for i, t in enumerate(texts):
+            half = len(t) // 2
+            for piece, finish in ((t[:half], None), (t[half:], "stop")):
+                choice = {
+                    "text": piece,
+                    "index": i,
+                    "finish_reason": finish,
+                    "logprobs": None,
+                    "content_filter_results": filter_results(),
+                }
+                exchange.send_event(json.dumps({**head, "model": model, "choices": [choice]}))
+        exchange.send_event("[DONE]")
+        exchange.end_stream()
 
     # -- Azure's content-filter annotations ----------------------------------------
 

@@ -20,6 +20,9 @@
 //! exchanged for a bearer token first: [`entra`].
 
 mod entra;
+mod text;
+
+pub use text::AzureText;
 
 use std::sync::Arc;
 
@@ -220,6 +223,7 @@ fn per_deployment(endpoint: Endpoint) -> bool {
             | Endpoint::ImageGeneration
             | Endpoint::Transcription
             | Endpoint::Speech
+            | Endpoint::TextCompletion
     )
 }
 
