@@ -787,6 +787,59 @@ def test_azure_ai_chat_stream_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(s.requests) == 2
 
 
+def test_azure_ai_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
+    models = {"embed-v-4-0": "embed-v-4-0"}
+    with FakeAzureAI(key="ai-key", deployments=models) as s:
+        r = litellm.embedding(
+            model="azure_ai/embed-v-4-0",
+            input=["one two", "three"],
+            api_key="ai-key",
+            api_base=s.url,
+        )
+        assert urlsplit(s.last.path).path == "/embeddings"
+        # litellm sends Foundry embeddings through the plain OpenAI client: a bearer key.
+        assert s.last.headers["authorization"] == "Bearer ai-key"
+        assert "api-key" not in s.last.headers
+        assert s.last.json == {"model": "embed-v-4-0", "input": ["one two", "three"]}
+        assert len(r.data) == 2 and len(r.data[0]["embedding"]) > 0
+        assert r.usage.prompt_tokens > 0
+        assert r._hidden_params["custom_llm_provider"] == "azure_ai"
+        assert litellm.completion_cost(r, model="azure_ai/embed-v-4-0") == pytest.approx(
+            r.usage.prompt_tokens * 1.2e-07  # the map's azure_ai/embed-v-4-0 price
+        )
+        monkeypatch.setenv("AZURE_AI_API_KEY", "ai-key")
+        monkeypatch.setenv("AZURE_AI_API_BASE", f"{s.url}/models")
+        asyncio.run(litellm.aembedding(model="azure_ai/embed-v-4-0", input="x"))
+        assert urlsplit(s.last.path).path == "/models/embeddings"
+        # Image inputs go to Foundry's /images/embeddings in litellm: refused here, before I/O.
+        before = len(s.requests)
+        with pytest.raises(litellm.BadRequestError) as ei:
+            litellm.embedding(
+                model="azure_ai/embed-v-4-0", input=["data:image/png;base64,iVBORw0K"]
+            )
+        assert "image" in str(ei.value)
+        assert len(s.requests) == before
+        with pytest.raises(litellm.NotFoundError):
+            litellm.embedding(model="azure_ai/nope", input="x")
+
+
+def test_azure_ai_with_a_service_principal(monkeypatch: pytest.MonkeyPatch) -> None:
+    models = {"embed-v-4-0": "embed-v-4-0", "mistral-large-2411": "mistral-large-2411"}
+    with FakeAzureAI(key="ai-key", deployments=models) as s:
+        monkeypatch.setenv("AZURE_AUTHORITY_HOST", s.url)
+        litellm.embedding(model="azure_ai/embed-v-4-0", input="x", api_base=s.url, **SP)
+        litellm.completion(model="azure_ai/mistral-large-2411", messages=MSGS, api_base=s.url, **SP)
+        assert s.exchanges == 1
+        for req in s.api_requests:
+            assert req.headers["authorization"] == "Bearer eyJ0eXAiOiJKV1QifQ.fake-entra-1"
+        # A key comes first.
+        litellm.embedding(
+            model="azure_ai/embed-v-4-0", input="x", api_base=s.url, api_key="ai-key", **SP
+        )
+        assert s.last.headers["authorization"] == "Bearer ai-key"
+        assert s.exchanges == 1
+
+
 # -- other deployment endpoints ----------------------------------------------------------
 
 

@@ -655,7 +655,7 @@ static SPECS: &[Spec] = &[
         base_env: &["AZURE_AI_API_BASE"],
         key_globals: &[],
         key_required: false,
-        endpoints: &[Chat],
+        endpoints: &[Chat, Embedding],
         adapter: &azure::AzureAi,
     },
 ];

@@ -489,11 +489,13 @@ class FakeAzure(FakeOpenAI):
 
 
 class FakeAzureAI(FakeAzure):
-    """A fake Azure AI Foundry model-inference endpoint: ``/models/chat/completions``
-    (``*.services.ai.azure.com``) and ``/chat/completions``, the key as ``api-key`` or
-    bearer, ``api-version`` optional."""
+    """A fake Azure AI Foundry model-inference endpoint: ``/models/chat/completions`` and
+    ``/models/embeddings`` (``*.services.ai.azure.com``), ``/chat/completions`` and
+    ``/embeddings``, the key as ``api-key`` or bearer, ``api-version`` optional."""
 
     def route(self, path: str) -> Optional[tuple[Optional[str], str, bool]]:
         if path in ("/models/chat/completions", "/chat/completions"):
             return None, "/chat/completions", False
+        if path in ("/models/embeddings", "/embeddings"):
+            return None, "/embeddings", False
         return None

@@ -116,6 +116,67 @@ fn credential<'a>(
     ))
 }
 
+/// The secret a plain OpenAI client of litellm's sends as its bearer `api_key`:
+/// the key when the call has one, else the token (Azure's v1 API, Foundry embeddings).
+fn key_first<'a>(cred: &'a Credential<'a>, target: &Target<'a>) -> &'a str {
+    match (cred, target.api_key.filter(|k| !k.is_empty())) {
+        (_, Some(key)) | (&Credential::Key(key), None) => key,
+        (Credential::Token(t), None) => t.as_str(),
+    }
+}
+
+/// A base64 `data:` URL among an embedding request's inputs (litellm's
+/// `is_base64_encoded` test, which sends those to Foundry's `/images/embeddings`).
+fn has_image_input(body: &[u8]) -> bool {
+    if !contains(body, b"data:") {
+        return false;
+    }
+    let input = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|d| d.get("input").cloned());
+    let items = match input {
+        Some(Value::Array(items)) => items,
+        Some(one) => vec![one],
+        None => return false,
+    };
+    items.iter().filter_map(Value::as_str).any(|s| {
+        s.starts_with("data:")
+            && s.split_once(',')
+                .is_some_and(|(head, _)| head.ends_with(";base64"))
+    })
+}
+
+/// Azure AI Foundry embeddings, as litellm's `AzureAIEmbedding` sends text
+/// inputs (through the plain OpenAI client): `{api_base}/models/embeddings` on
+/// `*.services.ai.azure.com` (not under `/openai/deployments`), else
+/// `{api_base}/embeddings`; the key (else the Entra ID token) as bearer; no
+/// `api-version` beyond the base's own query. Image (base64 `data:`) inputs are
+/// refused before any I/O.
+fn foundry_embedding(target: &Target, body: Vec<u8>) -> Result<HttpRequest, Error> {
+    let cred = credential(target, "azure_ai", "AZURE_AI_API_KEY")?;
+    if has_image_input(&body) {
+        return Err(Error::new(
+            Kind::BadRequest,
+            "azure_ai image embeddings (base64 data: inputs, Foundry's /images/embeddings) \
+             are not supported; send text inputs",
+        ));
+    }
+    let (base, pairs) = split_query(target.base)?;
+    let foundry = Url::parse(&base).is_ok_and(|u| {
+        u.host_str()
+            .is_some_and(|h| h.ends_with(".services.ai.azure.com"))
+            && !u.path().contains("/openai/deployments")
+    });
+    let base = match foundry && !base.ends_with("/models") {
+        true => format!("{base}/models"),
+        false => base,
+    };
+    let mut req = openai_request(Endpoint::Embedding, target, &base, body)?;
+    req.url = with_query(&req.url, &pairs, None)?;
+    req.bearer(key_first(&cred, target))?;
+    Ok(req)
+}
+
 /// `base` without its query (and trailing `/`), and the query's pairs.
 fn split_query(base: &str) -> Result<(String, Vec<(String, String)>), Error> {
     let mut url = Url::parse(base).map_err(|e| {
@@ -268,11 +329,7 @@ impl Provider for Azure {
             let base = ensure_route(&base, "/openai/v1");
             let mut req = openai_request(endpoint, target, &base, body)?;
             req.url = with_query(&req.url, &pairs, None)?;
-            let secret = match (&cred, target.api_key.filter(|k| !k.is_empty())) {
-                (_, Some(key)) | (&Credential::Key(key), None) => key,
-                (Credential::Token(t), None) => t.as_str(),
-            };
-            req.bearer(secret)?;
+            req.bearer(key_first(&cred, target))?;
             return Ok(req);
         }
         let base = if !per_deployment(endpoint) {
@@ -325,8 +382,10 @@ impl Provider for AzureAi {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error> {
-        if endpoint != Endpoint::Chat {
-            return Err(super::unsupported(endpoint, "azure_ai"));
+        match endpoint {
+            Endpoint::Chat => {}
+            Endpoint::Embedding => return foundry_embedding(target, body),
+            other => return Err(super::unsupported(other, "azure_ai")),
         }
         let cred = credential(target, "azure_ai", "AZURE_AI_API_KEY")?;
         let (base, pairs) = split_query(target.base)?;
@@ -354,6 +413,15 @@ impl Provider for AzureAi {
             Credential::Token(t) => req.bearer(&t)?,
         }
         Ok(req)
+    }
+
+    fn token_source(
+        &self,
+        params: &Params,
+        api_key: Option<&str>,
+    ) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+        // litellm's Foundry chat and embeddings fall back to the same Entra ID credentials.
+        entra::token_source(params, api_key)
     }
 
     fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
@@ -707,16 +775,49 @@ mod tests {
             "https://m.eastus2.models.ai.azure.com/chat/completions?api-version=2024-05-01-preview"
         );
         assert_eq!(r.headers["authorization"], "Bearer k");
-        let e = build(
-            &AzureAi,
-            Endpoint::Embedding,
-            "https://m",
-            Some("k"),
-            "m",
-            &NO,
-        )
-        .unwrap_err();
+        let e = build(&AzureAi, Endpoint::Rerank, "https://m", Some("k"), "m", &NO).unwrap_err();
         assert_eq!(e.kind, Kind::BadRequest);
+    }
+
+    #[test]
+    fn foundry_embeddings_as_litellms_openai_client_sends_them() {
+        let emb = |base: &str, key: Option<&str>, p: &Params| {
+            let t = Target {
+                base,
+                api_key: key,
+                token: None,
+                model: "embed-v-4-0",
+                uploads: &[],
+                params: p,
+            };
+            AzureAi.request(
+                Endpoint::Embedding,
+                &t,
+                br#"{"model":"embed-v-4-0","input":["a"]}"#.to_vec(),
+            )
+        };
+        let r = emb("https://x.services.ai.azure.com", Some("k"), &NO).unwrap();
+        assert_eq!(r.url, "https://x.services.ai.azure.com/models/embeddings");
+        assert_eq!(r.headers["authorization"], "Bearer k");
+        assert!(!r.headers.contains_key("api-key"));
+        let r = emb("https://x.services.ai.azure.com/models/", Some("k"), &NO).unwrap();
+        assert_eq!(r.url, "https://x.services.ai.azure.com/models/embeddings");
+        let p = params(&[("api_version", "2024-05-01-preview")]);
+        let r = emb("https://m.eastus2.models.ai.azure.com?x=1", Some("k"), &p).unwrap();
+        assert_eq!(
+            r.url,
+            "https://m.eastus2.models.ai.azure.com/embeddings?x=1"
+        );
+        // The key before a token, as litellm's `api_key or ... or entra token`.
+        let p = params(&[("azure_ad_token", "eyJ")]);
+        let r = emb("https://m", Some("k"), &p).unwrap();
+        assert_eq!(r.headers["authorization"], "Bearer k");
+        let r = emb("https://m", None, &p).unwrap();
+        assert_eq!(r.headers["authorization"], "Bearer eyJ");
+        assert!(has_image_input(
+            br#"{"input":["data:image/png;base64,iVBORw0K"]}"#
+        ));
+        assert!(!has_image_input(br#"{"input":["data: not an image"]}"#));
     }
 
     #[test]
