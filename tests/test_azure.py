@@ -612,8 +612,9 @@ def test_text_completion_goes_to_the_deployments_completions(az: FakeAzure) -> N
             "azure_text/instruct", ["a", "b"], api_key=KEY, api_base=az.url, max_tokens=4
         )
     )
-    assert [c.text for c in many.choices] == [" echo: a", " echo: b"]
-    assert az.last.json == {"model": "instruct", "prompt": ["a", "b"], "max_tokens": 4}
+    # litellm makes each prompt a user turn and azure_text_pt joins them: one prompt.
+    assert [c.text for c in many.choices] == [" echo: ab"]
+    assert az.last.json == {"model": "instruct", "prompt": "ab", "max_tokens": 4}
 
 
 def test_chat_through_an_instruct_deployment(
@@ -621,7 +622,6 @@ def test_chat_through_an_instruct_deployment(
 ) -> None:
     r = call(entra, model="azure_text/instruct", temperature=0)
     assert urlsplit(entra.last.path).path == "/openai/deployments/instruct/completions"
-    # litellm's transform_prompt: one message is its text, several a prompt each.
     assert entra.last.json == {"model": "instruct", "prompt": MSGS[0]["content"], "temperature": 0}
     assert r.object == "chat.completion"
     assert r.choices[0].message.role == "assistant"
@@ -632,10 +632,17 @@ def test_chat_through_an_instruct_deployment(
     )
     assert r.usage.total_tokens == 2 * 3 + 1
     assert r._hidden_params["custom_llm_provider"] == "azure_text"
-    two = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}]
+    # litellm's azure_text_pt: the messages' texts (strings, text parts) joined, roles dropped.
+    two = [
+        {"role": "system", "content": "Be brief. "},
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "hi"}, {"type": "text", "text": "!"}],
+        },
+    ]
     r = call(entra, model="azure_text/instruct", messages=two)
-    assert entra.last.json["prompt"] == ["Be brief.", "hi"]
-    assert [c.message.content for c in r.choices] == [" echo: Be brief.", " echo: hi"]
+    assert entra.last.json["prompt"] == "Be brief. hi!"
+    assert [c.message.content for c in r.choices] == [" echo: Be brief. hi!"]
     # Streams: the prompt-filter chunk yields nothing; each chunk's text is its delta.
     chunks = list(call(entra, model="azure_text/instruct", stream=True))
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == " echo: hello there world"

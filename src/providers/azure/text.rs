@@ -4,9 +4,9 @@
 //! with Azure's URLs, auth and errors ([`super::Azure`]).
 //!
 //! `text_completion` sends its prompt as given. A chat call is sent as
-//! litellm's `OpenAITextCompletionConfig` sends it: the messages become the
-//! prompt (`transform_prompt`: one message → its text, or its token ids; several →
-//! a list of their texts, one prompt each), and the answer's choices become
+//! litellm's `AzureTextCompletion` sends it: the messages' texts, joined, are
+//! the prompt (`prompt_factory` → `azure_text_pt`: string contents and text
+//! parts, no separator, roles dropped), and the answer's choices become
 //! assistant messages (`convert_to_chat_model_response_object`); stream chunks'
 //! `text` becomes `delta.content`.
 
@@ -52,28 +52,9 @@ fn message_text(message: &Value) -> String {
     }
 }
 
-/// Token ids (a list of integers, or of lists of integers).
-fn is_tokens(content: &Value) -> bool {
-    let ints = |v: &Value| v.as_array().is_some_and(|a| a.iter().all(Value::is_i64));
-    match content.as_array() {
-        Some(items) if !items.is_empty() => ints(content) || items.iter().all(ints),
-        _ => false,
-    }
-}
-
-/// litellm's `transform_prompt`: the prompt for `messages`.
-fn prompt(messages: &[Value]) -> Value {
-    match messages {
-        [one] => match one.get("content") {
-            Some(c) if is_tokens(c) => c.clone(),
-            _ => Value::String(message_text(one)),
-        },
-        many => Value::Array(
-            many.iter()
-                .map(|m| Value::String(message_text(m)))
-                .collect(),
-        ),
-    }
+/// litellm's `azure_text_pt`: the prompt for `messages`, their texts joined.
+fn prompt(messages: &[Value]) -> String {
+    messages.iter().map(message_text).collect()
 }
 
 /// A chat request as a completions request: `messages` replaced by `prompt`.
@@ -88,7 +69,7 @@ fn completions_request(body: &[u8]) -> Result<Vec<u8>, Error> {
             ))
         }
     };
-    req.insert("prompt".into(), prompt(&messages));
+    req.insert("prompt".into(), Value::String(prompt(&messages)));
     to_bytes(&Value::Object(req))
 }
 
@@ -234,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn chat_messages_become_litellms_prompt() {
+    fn chat_messages_become_litellms_azure_text_prompt() {
         let r = request(
             Endpoint::Chat,
             json!({"model": "instruct", "messages": [{"role": "user", "content": "Say hi"}], "max_tokens": 5}),
@@ -255,13 +236,7 @@ mod tests {
             ]}),
         );
         let sent: Value = serde_json::from_slice(&r.body).unwrap();
-        assert_eq!(sent["prompt"], json!(["Be brief.", "ab"]));
-        let r = request(
-            Endpoint::Chat,
-            json!({"model": "instruct", "messages": [{"role": "user", "content": [1, 2, 3]}]}),
-        );
-        let sent: Value = serde_json::from_slice(&r.body).unwrap();
-        assert_eq!(sent["prompt"], json!([1, 2, 3]));
+        assert_eq!(sent["prompt"], json!("Be brief.ab"));
         let r = request(
             Endpoint::TextCompletion,
             json!({"model": "instruct", "prompt": ["x", "y"]}),
