@@ -10,9 +10,9 @@
 //! assistant messages (`convert_to_chat_model_response_object`); stream chunks'
 //! `text` becomes `delta.content`.
 
-use serde_json::{Map, Value};
-
 use std::sync::Arc;
+
+use serde_json::{Map, Value};
 
 use super::Azure;
 use crate::error::{Error, Kind};
