@@ -52,7 +52,10 @@ impl Params {
 
     /// The argument `name`, if given and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// The argument `name`, else the first of the `env` variables that is set and not empty.
@@ -672,7 +675,10 @@ mod tests {
     fn params_hide_their_values_and_name_their_secrets() {
         let p = Params::new(BTreeMap::from([
             ("api_version".to_owned(), "2024-10-21".to_owned()),
-            ("aws_secret_access_key".to_owned(), "s3cr3t-value".to_owned()),
+            (
+                "aws_secret_access_key".to_owned(),
+                "s3cr3t-value".to_owned(),
+            ),
             ("azure_ad_token".to_owned(), "eyJtoken".to_owned()),
             ("aws_region_name".to_owned(), String::new()),
         ]));
