@@ -169,9 +169,11 @@ impl Call {
     }
 
     /// The adapter's error mapping, as `http` wants it.
-    fn mapper(&self) -> impl Fn(u16, &[u8]) -> Error + Sync {
+    fn mapper(&self) -> impl Fn(u16, &reqwest::header::HeaderMap, &[u8]) -> Error + Sync {
         let adapter = self.spec.adapter;
-        move |status: u16, body: &[u8]| adapter.error(status, body)
+        move |status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]| {
+            adapter.error_with_headers(status, headers, body)
+        }
     }
 
     /// No HTTP answer at all: let the adapter say which server is down.
