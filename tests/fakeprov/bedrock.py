@@ -237,7 +237,12 @@ class FakeBedrock(FakeServer):
             ]
         )
         to_sign = "\n".join(
-            ["AWS4-HMAC-SHA256", stamp, f"{date}/{region}/{service}/aws4_request", _sha(canonical.encode())]
+            [
+                "AWS4-HMAC-SHA256",
+                stamp,
+                f"{date}/{region}/{service}/aws4_request",
+                _sha(canonical.encode()),
+            ]
         )
         k = _hmac(("AWS4" + secret).encode(), date)
         for part in (region, service, "aws4_request"):
@@ -311,14 +316,14 @@ class FakeBedrock(FakeServer):
             spec = t.get("toolSpec")
             if spec is None and "cachePoint" not in t:
                 raise _Invalid("toolConfig.tools: each tool is a toolSpec or cachePoint")
-            if spec is not None and not isinstance((spec.get("inputSchema") or {}).get("json"), dict):
+            if spec is not None and not isinstance(
+                (spec.get("inputSchema") or {}).get("json"), dict
+            ):
                 raise _Invalid("toolSpec.inputSchema.json is required")
         for i, m in enumerate(msgs):
             want = "user" if i % 2 == 0 else "assistant"
             if m.get("role") != want:
-                raise _Invalid(
-                    "A conversation must alternate between user and assistant roles."
-                )
+                raise _Invalid("A conversation must alternate between user and assistant roles.")
             for b in m.get("content") or []:
                 if len(b) != 1 or next(iter(b)) not in _BLOCK_KEYS:
                     raise _Invalid(f"messages.{i}: a content block has exactly one known member")
@@ -341,7 +346,11 @@ class FakeBedrock(FakeServer):
         extra = body.get("additionalModelRequestFields") or {}
         if (extra.get("thinking") or {}).get("type") == "enabled":
             content.append(
-                {"reasoningContent": {"reasoningText": {"text": THINKING_TEXT, "signature": f"sig-{n}"}}}
+                {
+                    "reasoningContent": {
+                        "reasoningText": {"text": THINKING_TEXT, "signature": f"sig-{n}"}
+                    }
+                }
             )
         config = body.get("toolConfig") or {}
         tools = [t["toolSpec"]["name"] for t in config.get("tools") or [] if "toolSpec" in t]
@@ -355,7 +364,9 @@ class FakeBedrock(FakeServer):
                 tool = tools[0]
         inference = body.get("inferenceConfig") or {}
         if tool is not None:
-            content.append({"toolUse": {"toolUseId": f"tooluse_fake_{n}", "name": tool, "input": TOOL_INPUT}})
+            content.append(
+                {"toolUse": {"toolUseId": f"tooluse_fake_{n}", "name": tool, "input": TOOL_INPUT}}
+            )
             stop, out_words = "tool_use", count_words(json.dumps(TOOL_INPUT))
         else:
             text, stop = "echo: " + _text_of(last), "end_turn"
@@ -371,7 +382,10 @@ class FakeBedrock(FakeServer):
         usage = self._usage(body)
         usage["outputTokens"] = out_words
         usage["totalTokens"] = (
-            usage["inputTokens"] + usage["cacheReadInputTokens"] + usage["cacheWriteInputTokens"] + out_words
+            usage["inputTokens"]
+            + usage["cacheReadInputTokens"]
+            + usage["cacheWriteInputTokens"]
+            + out_words
         )
         return {
             "output": {"message": {"role": "assistant", "content": content}},
