@@ -48,7 +48,10 @@ WEATHER = {
         },
     },
 }
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5Er"
+    "kJggg=="
+)
 _AWS_ENV = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
@@ -475,7 +478,7 @@ def test_invoke_route_for_claude(aws: FakeBedrock) -> None:
     assert json.loads("".join(d.function.arguments or "" for d in deltas)) == {"city": "Paris"}
     before = len(aws.requests)
     with pytest.raises(
-        litellm.BadRequestError, match="bedrock/converse/amazon.titan-text-express-v1"
+        litellm.BadRequestError, match=r"bedrock/converse/amazon\.titan-text-express-v1"
     ):
         call(aws, model="bedrock/amazon.titan-text-express-v1")
     assert len(aws.requests) == before

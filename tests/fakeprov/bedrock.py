@@ -210,7 +210,8 @@ class FakeBedrock(FakeServer):
             raise _Denied(
                 403,
                 "InvalidSignatureException",
-                f"Credential should be scoped to a valid region and service, not {region}/{service}.",
+                "Credential should be scoped to a valid region and service, "
+                f"not {region}/{service}.",
             )
         if "host" not in signed or "x-amz-date" not in signed:
             raise _Denied(403, "InvalidSignatureException", "host and x-amz-date must be signed")
@@ -329,7 +330,8 @@ class FakeBedrock(FakeServer):
                     raise _Invalid(f"messages.{i}: a content block has exactly one known member")
                 if ("toolUse" in b or "toolResult" in b) and not tools:
                     raise _Invalid(
-                        "The toolConfig field must be defined when using toolUse and toolResult content blocks."
+                        "The toolConfig field must be defined when using toolUse and "
+                        "toolResult content blocks."
                     )
                 for kind in ("image", "document"):
                     if kind in b:
