@@ -147,11 +147,11 @@ def _text_of(blocks: list[dict[str, Any]]) -> str:
 class FakeBedrock(FakeServer):
     """A fake bedrock-runtime; ``url`` is the ``aws_bedrock_runtime_endpoint`` / ``api_base``."""
 
-    def __init__(self, region: str = REGION) -> None:
+    def __init__(self, region: str = REGION, bearer: set[str] | None = None) -> None:
         super().__init__()
         self.region = region
         self.keys = {ACCESS_KEY: (SECRET_KEY, None), SESSION_KEY: (SESSION_SECRET, SESSION_TOKEN)}
-        self.bearer = {BEARER_TOKEN}
+        self.bearer = bearer if bearer is not None else {BEARER_TOKEN}
         self.verified: list[str] = []
         """How each request authenticated: ``"sigv4:<key id>"`` or ``"bearer"``."""
         self._ids = itertools.count(1)
