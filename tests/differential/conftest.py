@@ -2,7 +2,7 @@
 
 ``LITELLM_LOCAL_MODEL_COST_MAP`` must be set before litellm is imported (else it
 downloads its model price map); telemetry and the "Give Feedback" banner are
-turned off. A guard on Python's sockets fails the test if litellm (or anything
+turned off, and so is boto3's instance-metadata lookup. A guard on Python's sockets fails the test if litellm (or anything
 else in the Python process) tries to reach a host that is not on loopback.
 """
 
@@ -17,6 +17,9 @@ import pytest
 
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 os.environ.setdefault("LITELLM_TELEMETRY", "False")
+# litellm resolves AWS credentials through boto3 even for a Bedrock API key: never through
+# the instance-metadata service (the loopback guard below would refuse it anyway).
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 import litellm
 

@@ -13,14 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from fakeprov.anthropic import FakeAnthropic
+from fakeprov.bedrock import FakeBedrock
 from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
 from fakeprov.openai import FakeOpenAI
 from fakeprov.server import FakeServer, Reply
 
-from .wire import AnthropicWire, GeminiWire, OllamaWire, Wire
+from .wire import AnthropicWire, BedrockWire, GeminiWire, OllamaWire, Wire
 
 KEY = "sk-differential-test"
+
+
+class BearerBedrock(FakeBedrock):
+    """The fake Bedrock runtime taking :data:`KEY` as a Bedrock API key (bearer token): both
+    libraries send ``api_key`` so, and litellm then needs no AWS credential lookup."""
+
+    def __init__(self) -> None:
+        super().__init__(bearer={KEY})
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,14 @@ PROVIDERS = (
         OllamaWire(),
         "ollama/all-minilm",
         ids_generated=True,
+    ),
+    Provider(
+        "bedrock",
+        "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        BearerBedrock,
+        lambda s: s.url,
+        BedrockWire(),
+        "bedrock/amazon.titan-embed-text-v2:0",
     ),
 )
 
@@ -148,7 +165,7 @@ HTTPS_IMAGE = "https://example.com/cat.png"
 IMAGE_PATH = "/cat.png"
 """Where the loopback image server serves the PNG: for Gemini and Ollama litellm downloads
 image URLs, so there the scenario's URL points at loopback instead of the internet."""
-DOWNLOADS_IMAGES = frozenset({"gemini", "ollama_chat"})
+DOWNLOADS_IMAGES = frozenset({"gemini", "ollama_chat", "bedrock"})
 JSON_SCHEMA = {
     "type": "json_schema",
     "json_schema": {

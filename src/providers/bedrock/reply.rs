@@ -29,7 +29,7 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// A response id (Converse returns none): `chatcmpl-` and 24 hex digits,
+/// A response id (Converse returns none): `chatcmpl-` and 16 hex digits,
 /// unique per process and call.
 fn response_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -43,7 +43,7 @@ fn response_id() -> String {
     );
     format!(
         "chatcmpl-{}",
-        &crate::sigv4::sha256_hex(seed.as_bytes())[..24]
+        &crate::sigv4::sha256_hex(seed.as_bytes())[..16]
     )
 }
 
@@ -77,11 +77,7 @@ pub fn usage(u: &Value) -> Value {
         "prompt_tokens": prompt,
         "completion_tokens": output,
         "total_tokens": total,
-        "prompt_tokens_details": {
-            "cached_tokens": read,
-            "cache_creation_tokens": write,
-            "text_tokens": raw_input,
-        },
+        "prompt_tokens_details": { "cached_tokens": read, "cache_creation_tokens": write },
         "cache_creation_input_tokens": write,
         "cache_read_input_tokens": read,
     })
