@@ -1,9 +1,10 @@
 """The real litellm, imported offline, for the differential suite.
 
 ``LITELLM_LOCAL_MODEL_COST_MAP`` must be set before litellm is imported (else it
-downloads its model price map); telemetry and the "Give Feedback" banner are
-turned off, and so is boto3's instance-metadata lookup. A guard on Python's sockets fails the test if litellm (or anything
-else in the Python process) tries to reach a host that is not on loopback.
+downloads its model price map); telemetry, the "Give Feedback" banner and boto3's
+instance-metadata lookup are turned off. A guard on Python's sockets fails the test if
+litellm (or anything else in the Python process) tries to reach a host that is not on
+loopback.
 """
 
 from __future__ import annotations

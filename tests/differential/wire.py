@@ -266,8 +266,9 @@ class OllamaWire(Wire):
 
 
 class BedrockWire(Wire):
-    """Bedrock's Converse API (docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html);
-    errors are AWS's ``x-amzn-ErrorType`` + ``{"message"}``, streams AWS's event stream."""
+    """Bedrock's Converse API (docs.aws.amazon.com/bedrock/latest/APIReference/
+    API_runtime_Converse.html); errors are AWS's ``x-amzn-ErrorType`` + ``{"message"}``,
+    streams AWS's binary event stream."""
 
     def parallel_tools(self, stream: bool) -> Reply:
         """Two ``toolUse`` blocks in one message."""
