@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -567,3 +568,58 @@ def test_image_bytes_are_base64(aws: FakeBedrock) -> None:
     call(aws, messages=[{"role": "user", "content": content}])
     sent = aws.last.json["messages"][0]["content"][0]["image"]["source"]["bytes"]
     assert base64.b64decode(sent)[:4] == b"\x89PNG"
+
+
+def test_secrets_stay_out_of_callbacks_and_debug_logs(
+    aws: FakeBedrock, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from edgequake_litellm import _logging
+    from edgequake_litellm.integrations.custom_logger import CustomLogger
+    from edgequake_litellm.litellm_core_utils import litellm_logging
+
+    monkeypatch.setattr(litellm, "set_verbose", False)
+    for lg in (_logging.verbose_logger, _logging.verbose_router_logger):
+        monkeypatch.setattr(lg, "level", logging.NOTSET)
+        monkeypatch.setattr(lg, "handlers", [])
+        monkeypatch.setattr(lg, "disabled", False)
+    monkeypatch.setattr(litellm, "callbacks", [])
+
+    seen: list[Any] = []
+
+    class Recorder(CustomLogger):
+        def log_pre_api_call(self, model: str, messages: Any, kwargs: dict[str, Any]) -> None:
+            seen.append(kwargs)
+
+        def log_success_event(
+            self, kwargs: dict[str, Any], response_obj: Any, start_time: Any, end_time: Any
+        ) -> None:
+            seen.append((kwargs, response_obj))
+
+    litellm._turn_on_debug()
+    caplog.set_level(logging.DEBUG, logger="LiteLLM")
+    litellm.callbacks = [Recorder()]
+    call(
+        aws,
+        aws_access_key_id=SESSION_KEY,
+        aws_secret_access_key=SESSION_SECRET,
+        aws_session_token=SESSION_TOKEN,
+    )
+    assert litellm_logging.flush(10)
+    assert len(seen) == 2
+    logs = "\n".join(r.getMessage() for r in caplog.records)
+    assert "x-amz-security-token: [REDACTED]" in logs and "authorization: [REDACTED]" in logs
+    for text in (repr(seen), logs):
+        assert SESSION_SECRET not in text and SESSION_TOKEN not in text
+
+
+def test_region_defaults_to_us_west_2() -> None:
+    with FakeBedrock(region="us-west-2") as aws:
+        litellm.completion(
+            model=CLAUDE,
+            messages=MSGS,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            aws_bedrock_runtime_endpoint=aws.url,
+        )
+        assert "/us-west-2/bedrock/aws4_request" in aws.last.headers["authorization"]
+        assert aws.verified == [f"sigv4:{ACCESS_KEY}"]
