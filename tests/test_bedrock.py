@@ -623,3 +623,13 @@ def test_region_defaults_to_us_west_2() -> None:
         )
         assert "/us-west-2/bedrock/aws4_request" in aws.last.headers["authorization"]
         assert aws.verified == [f"sigv4:{ACCESS_KEY}"]
+
+
+def test_litellm_api_key_global_is_not_a_bedrock_key(
+    aws: FakeBedrock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # litellm passes only the call's api_key to Bedrock: a global OpenAI key must not
+    # replace SigV4 as a bearer token.
+    monkeypatch.setattr(litellm, "api_key", "sk-openai-global")
+    call(aws)
+    assert aws.verified == [f"sigv4:{ACCESS_KEY}"]

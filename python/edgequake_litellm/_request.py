@@ -84,6 +84,10 @@ _PROVIDER_PARAMS: dict[str, str] = {
     "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
 }
 
+#: Providers whose ``api_key`` is only the call's: litellm does not read ``litellm.api_key``
+#: for them (Bedrock's is a Bedrock API key, which would replace SigV4 signing).
+_CALL_KEY_ONLY = frozenset({"bedrock"})
+
 #: litellm module globals that supply a provider param the call did not give.
 _PARAM_GLOBALS = ("api_version", "vertex_project", "vertex_location")
 
@@ -308,7 +312,9 @@ def prepare(
     model = cfg.model_alias_map.get(model, model)  # litellm.model_alias_map
     custom = kwargs.get("custom_llm_provider")
     provider, model_id, key_globals = _elc_core.route(model, custom)
-    api_key = kwargs.get("api_key") or cfg.api_key
+    api_key = kwargs.get("api_key")
+    if provider not in _CALL_KEY_ONLY:
+        api_key = api_key or cfg.api_key
     for name in key_globals:
         api_key = api_key or getattr(cfg, name, None)
     api_base = kwargs.get("api_base") or kwargs.get("base_url") or cfg.api_base
