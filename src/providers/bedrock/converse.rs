@@ -202,7 +202,7 @@ fn block(b: &Value) -> Result<Value, Error> {
         "text" => json!({ "text": str_of(b, "text") }),
         "image" | "document" => media(b)?,
         "tool_use" => json!({ "toolUse": {
-            "toolUseId": str_of(b, "id"),
+            "toolUseId": tool_use_id(str_of(b, "id")),
             "name": str_of(b, "name"),
             "input": b.get("input").cloned().unwrap_or_else(|| json!({})),
         }}),
@@ -218,7 +218,10 @@ fn block(b: &Value) -> Result<Value, Error> {
                     .collect::<Result<Vec<_>, _>>()?,
                 _ => vec![json!({ "text": "" })],
             };
-            json!({ "toolResult": { "toolUseId": str_of(b, "tool_use_id"), "content": content } })
+            json!({ "toolResult": {
+                "toolUseId": tool_use_id(str_of(b, "tool_use_id")),
+                "content": content,
+            }})
         }
         "thinking" => {
             let mut text = json!({ "text": str_of(b, "thinking") });
@@ -236,6 +239,30 @@ fn block(b: &Value) -> Result<Value, Error> {
             )))
         }
     })
+}
+
+/// A tool-call id as Converse takes it (`[a-zA-Z0-9_.:-]{1,64}`), as litellm's
+/// `_sanitize_bedrock_tool_use_id`: other characters become `_`; an id that
+/// changed or is too long gets `_` and 8 hex of the original's SHA-256 (within
+/// 64), so distinct ids stay distinct and a call and its result still match.
+fn tool_use_id(id: &str) -> String {
+    const MAX: usize = 64;
+    let clean: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_.:-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean == id && clean.len() <= MAX {
+        return clean;
+    }
+    let digest = sha256_hex(id.as_bytes());
+    let keep: String = clean.chars().take(MAX - 9).collect();
+    format!("{keep}_{}", &digest[..8])
 }
 
 /// A base64 image or document → Converse's `image` / `document` block
@@ -414,6 +441,14 @@ mod tests {
             out["additionalModelRequestFields"]["reasoningConfig"],
             json!({"type": "enabled", "maxReasoningEffort": "high"})
         );
+        assert_eq!(tool_use_id("call_Ab-1.x:y"), "call_Ab-1.x:y");
+        let odd = tool_use_id("toolu/01 é");
+        assert!(
+            odd.starts_with("toolu_01__") && odd.len() == 11 + 9,
+            "{odd}"
+        );
+        assert_eq!(tool_use_id(&"a".repeat(70)).len(), 64);
+        assert_ne!(tool_use_id("a/b"), tool_use_id("a b"));
         let url = req(json!({"messages": [{"role": "user", "content": [
             {"type": "image_url", "image_url": "https://example.com/a.png"}]}]}));
         assert_eq!(
