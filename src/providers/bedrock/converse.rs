@@ -444,7 +444,7 @@ mod tests {
         assert_eq!(tool_use_id("call_Ab-1.x:y"), "call_Ab-1.x:y");
         let odd = tool_use_id("toolu/01 é");
         assert!(
-            odd.starts_with("toolu_01__") && odd.len() == 11 + 9,
+            odd.starts_with("toolu_01__") && odd.len() == 10 + 9,
             "{odd}"
         );
         assert_eq!(tool_use_id(&"a".repeat(70)).len(), 64);
