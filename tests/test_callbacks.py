@@ -160,6 +160,34 @@ def test_response_cost_is_reported(srv: FakeOpenAI) -> None:
     assert streamed["response_cost"] > 0  # the rebuilt stream, priced from its usage
 
 
+def test_cache_hits_are_reported_as_hits(srv: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = Recorder()
+    litellm.callbacks = [rec]
+    monkeypatch.setattr(litellm, "cache", litellm.Cache())
+    kw = {"model": "openai/gpt-4o", "messages": MESSAGES, "api_base": srv.url, "api_key": "k"}
+    litellm.completion(**kw)
+    litellm.completion(**kw)
+    for _ in litellm.completion(**kw, stream=True):
+        pass
+    for _ in litellm.completion(**kw, stream=True):
+        pass
+    _settle()
+    assert len(srv.requests) == 2  # one plain, one stream; the repeats were hits
+    miss, hit, stream_miss, stream_hit = [k for h, k, _ in rec.events if h == "success"]
+    assert miss["cache_hit"] is None and miss["response_cost"] > 0
+    assert miss["standard_logging_object"]["cache_hit"] is None
+    for k in (hit, stream_hit):
+        slo = k["standard_logging_object"]
+        assert k["cache_hit"] is True and k["response_cost"] == 0.0
+        assert slo["cache_hit"] is True and slo["response_cost"] == 0.0
+        assert slo["cache_key"] and slo["cache_key"] == slo["hidden_params"]["cache_key"]
+    assert stream_miss["standard_logging_object"]["cache_hit"] is False
+    assert (
+        hit["standard_logging_object"]["cache_key"]
+        != stream_hit["standard_logging_object"]["cache_key"]
+    )
+
+
 def test_callbacks_run_off_the_callers_thread(srv: FakeOpenAI) -> None:
     seen: list[int] = []
     gate = threading.Event()

@@ -1,6 +1,7 @@
 """The iteration every stream object shares: batches of JSON documents pulled
 from a native ``_elc_core.Stream`` (``next_batch`` for ``for``, ``anext_batch``
-for ``async for``), shaped one by one by the subclass's ``_shape``.
+for ``async for``), shaped one by one by the subclass's ``_shape``; ``_fault``
+and ``_end`` let a subclass observe a fault and the end of the stream.
 
 A fault is raised as litellm's exception after every document that arrived
 before it. Leaving the loop early, ``close()``, the context manager, or
@@ -30,6 +31,13 @@ class NativeStreamIterator(Generic[_T]):
         """One document → the object to yield, or ``None`` to skip it."""
         raise NotImplementedError
 
+    def _fault(self, e: _elc_core.ProviderError) -> Exception:
+        """The exception to raise for a native fault (litellm's class for it)."""
+        return _request.native_error(e)
+
+    def _end(self) -> None:
+        """Called once when the stream ends without a fault."""
+
     def _next_pending(self) -> Optional[_T]:
         while self._pending:
             item = self._shape(self._pending.popleft())
@@ -48,8 +56,9 @@ class NativeStreamIterator(Generic[_T]):
             try:
                 batch = self.completion_stream.next_batch()
             except _elc_core.ProviderError as e:
-                raise _request.native_error(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                self._end()
                 raise StopIteration
             self._pending.extend(batch)
 
@@ -70,8 +79,9 @@ class NativeStreamIterator(Generic[_T]):
             try:
                 batch = await self.completion_stream.anext_batch()
             except _elc_core.ProviderError as e:
-                raise _request.native_error(e) from None
+                raise self._fault(e) from None
             if batch is None:
+                self._end()
                 raise StopAsyncIteration
             self._pending.extend(batch)
 

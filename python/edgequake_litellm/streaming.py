@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any, Optional
 
-from . import _elc_core, _request
+from . import _elc_core
+from ._native_stream import NativeStreamIterator
 from .types.utils import ModelResponseStream
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["CustomStreamWrapper"]
 
 
-class CustomStreamWrapper:
+class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
     """Iterator (sync and async) of ``ModelResponseStream`` chunks.
 
     Raises litellm's exception classes (``APIConnectionError`` for a cut
@@ -49,11 +50,10 @@ class CustomStreamWrapper:
         custom_llm_provider: str,
         stream_options: Optional[dict[str, Any]] = None,
     ) -> None:
-        self.completion_stream = native
+        super().__init__(native)
         self.model = model
         self.custom_llm_provider = custom_llm_provider
         self.send_stream_usage = bool(stream_options and stream_options.get("include_usage"))
-        self._pending: deque[bytes] = deque()
         # What ``chunks`` holds: the JSON of each yielded chunk until someone
         # asks for ``chunks``, the objects from then on.
         self._seen: list[bytes] = []
@@ -92,10 +92,7 @@ class CustomStreamWrapper:
         private["_hidden_params"] = self._hidden_params
         return chunk
 
-    def _next_pending(self) -> Optional[ModelResponseStream]:
-        if not self._pending:
-            return None
-        raw = self._pending.popleft()
+    def _shape(self, raw: bytes) -> ModelResponseStream:
         chunk = self._validate(raw)
         if self._chunks is None:
             self._seen.append(raw)
@@ -106,71 +103,14 @@ class CustomStreamWrapper:
         return chunk
 
     def _fault(self, e: _elc_core.ProviderError) -> Exception:
-        err = _request.native_error(e)
+        err = super()._fault(e)
         if self.logging_obj is not None:
             self.logging_obj.failure(err)
         return err
 
-    # -- sync iteration ------------------------------------------------------
-
-    def __iter__(self) -> CustomStreamWrapper:
-        return self
-
-    def __next__(self) -> ModelResponseStream:
-        while True:
-            chunk = self._next_pending()
-            if chunk is not None:
-                return chunk
-            try:
-                batch = self.completion_stream.next_batch()
-            except _elc_core.ProviderError as e:
-                raise self._fault(e) from None
-            if batch is None:
-                if self.logging_obj is not None:
-                    self.logging_obj.stream_end(self)
-                raise StopIteration
-            self._pending.extend(batch)
-
-    def __enter__(self) -> CustomStreamWrapper:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- async iteration -----------------------------------------------------
-
-    def __aiter__(self) -> CustomStreamWrapper:
-        return self
-
-    async def __anext__(self) -> ModelResponseStream:
-        while True:
-            chunk = self._next_pending()
-            if chunk is not None:
-                return chunk
-            try:
-                batch = await self.completion_stream.anext_batch()
-            except _elc_core.ProviderError as e:
-                raise self._fault(e) from None
-            if batch is None:
-                if self.logging_obj is not None:
-                    self.logging_obj.stream_end(self)
-                raise StopAsyncIteration
-            self._pending.extend(batch)
-
-    async def __aenter__(self) -> CustomStreamWrapper:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.close()
-
-    async def aclose(self) -> None:
-        """Close the connection (async spelling of ``close``)."""
-        self.close()
-
-    def close(self) -> None:
-        """Stop reading and close the connection; later iteration ends at once."""
-        self.completion_stream.close()
-        self._pending.clear()
+    def _end(self) -> None:
+        if self.logging_obj is not None:
+            self.logging_obj.stream_end(self)
 
 
 class ReplayedStream:

@@ -524,7 +524,16 @@ def stream_chunk_builder(
         choices=choices,
         usage=usage,
     )
-    provider = (getattr(first, "_hidden_params", None) or {}).get("custom_llm_provider") or ""
+    hidden = getattr(first, "_hidden_params", None) or {}
+    provider = hidden.get("custom_llm_provider") or ""
+    if hidden.get("cache_hit") is True:  # a replayed cache hit costs nothing (litellm)
+        response._hidden_params = {
+            "custom_llm_provider": provider or None,
+            "cache_hit": True,
+            "cache_key": hidden.get("cache_key"),
+            "response_cost": 0.0,
+        }
+        return response
     response._hidden_params = {
         "custom_llm_provider": provider or None,
         "response_cost": response_cost(response, model, provider),

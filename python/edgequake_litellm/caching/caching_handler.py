@@ -112,19 +112,9 @@ def _storing_stream(stream: Any, cache: Any, kwargs: dict[str, Any], key: str) -
                 built._hidden_params = dict(self._hidden_params)
                 cache.add_cache(built, cache_key=key, **kwargs)
 
-        def __next__(self) -> Any:
-            try:
-                return super().__next__()
-            except StopIteration:
-                self._store()
-                raise
-
-        async def __anext__(self) -> Any:
-            try:
-                return await super().__anext__()
-            except StopAsyncIteration:
-                self._store()
-                raise
+        def _end(self) -> None:
+            super()._end()
+            self._store()
 
     out = _Storing.__new__(_Storing)
     out.__dict__.update(stream.__dict__)

@@ -595,7 +595,9 @@ class Logging:
         d["end_time"] = end
         d["completion_start_time"] = self.completion_start_time or end
         d["llm_api_duration_ms"] = (end - self.start_time).total_seconds() * 1000.0
-        d["cache_hit"] = None
+        # litellm: True when the response was served from the cache, else unset (None).
+        hit = (getattr(result, "_hidden_params", None) or {}).get("cache_hit") is True
+        d["cache_hit"] = True if hit else None
         if exc is None:
             d["log_event_type"] = "successful_api_call"
             d["original_response"] = _json_text(result)

@@ -131,6 +131,7 @@ def standard_logging_object(
             custom_pricing=False,
         )
     hidden = getattr(result, "_hidden_params", None) or {}
+    hit = exc is None and hidden.get("cache_hit") is True
     if exc is None:
         response: Any = result.model_dump() if hasattr(result, "model_dump") else result
         error_info = StandardLoggingPayloadErrorInformation(
@@ -180,8 +181,8 @@ def standard_logging_object(
         model_group="",
         api_base=api_base,
         metadata=_metadata(metadata),
-        cache_hit=None if exc is None and not obs.stream else False,
-        cache_key=None,
+        cache_hit=True if hit else (None if exc is None and not obs.stream else False),
+        cache_key=hidden.get("cache_key") if hit else None,
         saved_cache_cost=0.0,
         request_tags=list(tags) if isinstance(tags, list) else [],
         end_user=kw.get("user") or "",
@@ -194,7 +195,7 @@ def standard_logging_object(
         model_parameters=dict(details["optional_params"]) if exc is None else {},
         hidden_params=StandardLoggingHiddenParams(
             model_id=hidden.get("model_id"),
-            cache_key=None,
+            cache_key=hidden.get("cache_key") if hit else None,
             api_base=api_base or None,
             response_cost=None if cost is None else str(cost),
             litellm_overhead_time_ms=None,
