@@ -633,3 +633,35 @@ def test_litellm_api_key_global_is_not_a_bedrock_key(
     monkeypatch.setattr(litellm, "api_key", "sk-openai-global")
     call(aws)
     assert aws.verified == [f"sigv4:{ACCESS_KEY}"]
+
+
+def test_json_schema_answers_as_content_whole_and_streamed(aws: FakeBedrock) -> None:
+    schema = {
+        "type": "json_schema",
+        "json_schema": {
+            "name": "city",
+            "schema": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
+    r = call(aws, response_format=schema)
+    config = aws.last.json["toolConfig"]
+    assert config["toolChoice"] == {"tool": {"name": "json_tool_call"}}
+    assert config["tools"][0]["toolSpec"]["name"] == "json_tool_call"
+    assert json.loads(r.choices[0].message.content) == TOOL_INPUT
+    assert r.choices[0].finish_reason == "stop" and not r.choices[0].message.tool_calls
+    chunks = list(call(aws, response_format=schema, stream=True))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert json.loads(text) == TOOL_INPUT
+    assert not any(c.choices[0].delta.tool_calls for c in chunks if c.choices)
+
+
+def test_documents_are_named_bytes(aws: FakeBedrock) -> None:
+    pdf = base64.b64encode(b"%PDF-1.4 fake").decode()
+    content = [
+        {"type": "file", "file": {"file_data": f"data:application/pdf;base64,{pdf}"}},
+        {"type": "text", "text": "summarize"},
+    ]
+    call(aws, messages=[{"role": "user", "content": content}])
+    doc = aws.last.json["messages"][0]["content"][0]["document"]
+    assert doc["format"] == "pdf" and doc["source"] == {"bytes": pdf}
+    assert doc["name"].startswith("DocumentPDFmessages_") and doc["name"].endswith("_pdf")

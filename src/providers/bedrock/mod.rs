@@ -336,4 +336,36 @@ mod tests {
             "https://bedrock-runtime.cn-north-1.amazonaws.com.cn"
         );
     }
+
+    #[test]
+    fn bases_from_the_region_or_a_custom_endpoint() {
+        let p = |pairs: &[(&str, &str)]| {
+            Params::new(
+                pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            )
+        };
+        let regional = Bedrock
+            .base(&p(&[("aws_region_name", "eu-west-1")]))
+            .unwrap();
+        assert_eq!(
+            regional.as_deref(),
+            Some("https://bedrock-runtime.eu-west-1.amazonaws.com")
+        );
+        let custom = p(&[
+            ("aws_region_name", "eu-west-1"),
+            (
+                "aws_bedrock_runtime_endpoint",
+                "https://vpce-1.bedrock-runtime.example",
+            ),
+        ]);
+        assert_eq!(
+            Bedrock.base(&custom).unwrap().as_deref(),
+            Some("https://vpce-1.bedrock-runtime.example")
+        );
+        let bad = Bedrock.base(&p(&[("aws_region_name", "EU WEST")]));
+        assert_eq!(bad.unwrap_err().kind, Kind::BadRequest);
+    }
 }
