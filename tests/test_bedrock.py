@@ -665,3 +665,10 @@ def test_documents_are_named_bytes(aws: FakeBedrock) -> None:
     doc = aws.last.json["messages"][0]["content"][0]["document"]
     assert doc["format"] == "pdf" and doc["source"] == {"bytes": pdf}
     assert doc["name"].startswith("DocumentPDFmessages_") and doc["name"].endswith("_pdf")
+
+
+def test_sts_arguments_are_refused_before_io(aws: FakeBedrock) -> None:
+    for name in ("aws_role_name", "aws_web_identity_token"):
+        with pytest.raises(litellm.BadRequestError, match=f"{name} is not supported"):
+            call(aws, **{name: "arn:aws:iam::123456789012:role/x"})
+    assert aws.requests == []

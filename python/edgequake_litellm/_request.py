@@ -82,6 +82,12 @@ _PROVIDER_PARAMS: dict[str, str] = {
     "aws_region_name": "aws_region_name",
     "aws_profile_name": "aws_profile_name",
     "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
+    # litellm's STS / web-identity arguments: refused by the adapter (no network lookups).
+    "aws_role_name": "aws_role_name",
+    "aws_session_name": "aws_session_name",
+    "aws_web_identity_token": "aws_web_identity_token",
+    "aws_sts_endpoint": "aws_sts_endpoint",
+    "aws_external_id": "aws_external_id",
 }
 
 #: Providers whose ``api_key`` is only the call's: litellm does not read ``litellm.api_key``

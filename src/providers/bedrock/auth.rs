@@ -100,8 +100,24 @@ fn profile_name(params: &Params) -> String {
         .unwrap_or_else(|| "default".to_owned())
 }
 
-/// The call's authentication, or an `AuthenticationError` naming what to set.
+/// litellm's arguments that make it fetch credentials from STS (AssumeRole, web
+/// identity); its companions (`aws_session_name`, `aws_sts_endpoint`,
+/// `aws_external_id`) mean nothing without them and are ignored.
+const STS_PARAMS: &[&str] = &["aws_role_name", "aws_web_identity_token"];
+
+/// The call's authentication, or an `AuthenticationError` naming what to set
+/// (a `BadRequestError` for litellm's STS arguments, which need network lookups).
 pub fn resolve(params: &Params, api_key: Option<&str>) -> Result<Auth, Error> {
+    if let Some(name) = STS_PARAMS.iter().find(|n| params.get(n).is_some()) {
+        return Err(Error::new(
+            Kind::BadRequest,
+            format!(
+                "{name} is not supported for bedrock: credentials are never fetched from STS \
+                 (AssumeRole / web identity); pass the role's keys as aws_access_key_id / \
+                 aws_secret_access_key / aws_session_token or use a profile with keys"
+            ),
+        ));
+    }
     if let Some(token) = api_key.filter(|k| !k.is_empty()) {
         return Ok(Auth::Bearer(token.to_owned()));
     }
