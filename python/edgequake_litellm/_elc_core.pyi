@@ -27,7 +27,6 @@ class ProviderError(Exception):
 class Stream:
     def next_batch(self) -> Optional[list[bytes]]: ...
     def anext_batch(self) -> Awaitable[Optional[list[bytes]]]: ...
-    def shape(self, model: str, include_usage: bool) -> None: ...
     def close(self) -> None: ...
 
 @final
@@ -58,8 +57,18 @@ def acall(
     files: Optional[list[tuple[str, str, str, bytes]]] = None,
 ) -> Awaitable[bytes]: ...
 def stream(
-    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str,
+    provider: str,
+    model: str,
+    body: bytes,
+    options: dict[str, Any],
+    shape: Optional[tuple[str, bool]] = None,
 ) -> Stream: ...
 def astream(
-    endpoint_name: str, provider: str, model: str, body: bytes, options: dict[str, Any]
+    endpoint_name: str,
+    provider: str,
+    model: str,
+    body: bytes,
+    options: dict[str, Any],
+    shape: Optional[tuple[str, bool]] = None,
 ) -> Awaitable[Stream]: ...

@@ -38,21 +38,16 @@ class NativeStreamIterator(Generic[_T]):
     def _end(self) -> None:
         """Called once when the stream ends without a fault."""
 
-    def _next_pending(self) -> Optional[_T]:
-        while self._pending:
-            item = self._shape(self._pending.popleft())
-            if item is not None:
-                return item
-        return None
-
     def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> _T:
+        pending = self._pending
         while True:
-            item = self._next_pending()
-            if item is not None:
-                return item
+            while pending:  # inline: this loop runs once per chunk
+                item = self._shape(pending.popleft())
+                if item is not None:
+                    return item
             try:
                 batch = self.completion_stream.next_batch()
             except _elc_core.ProviderError as e:
@@ -60,7 +55,7 @@ class NativeStreamIterator(Generic[_T]):
             if batch is None:
                 self._end()
                 raise StopIteration
-            self._pending.extend(batch)
+            pending.extend(batch)
 
     def __enter__(self) -> Self:
         return self
@@ -72,10 +67,12 @@ class NativeStreamIterator(Generic[_T]):
         return self
 
     async def __anext__(self) -> _T:
+        pending = self._pending
         while True:
-            item = self._next_pending()
-            if item is not None:
-                return item
+            while pending:  # inline: this loop runs once per chunk
+                item = self._shape(pending.popleft())
+                if item is not None:
+                    return item
             try:
                 batch = await self.completion_stream.anext_batch()
             except _elc_core.ProviderError as e:
@@ -83,7 +80,7 @@ class NativeStreamIterator(Generic[_T]):
             if batch is None:
                 self._end()
                 raise StopAsyncIteration
-            self._pending.extend(batch)
+            pending.extend(batch)
 
     async def __aenter__(self) -> Self:
         return self

@@ -157,7 +157,7 @@ class NativeCall:
         base: Optional[str] = self.options["api_base"]
         return base
 
-    def args(self) -> tuple[Any, ...]:
+    def args(self) -> tuple[str, str, bytes, dict[str, Any]]:
         """Positional arguments after the endpoint name, in ``_elc_core``'s order."""
         return (self.provider, self.model, self.body, self.options)
 

@@ -15,7 +15,7 @@ from . import _elc_core, _endpoints, _request
 from ._observe import observed
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
-from .streaming import CustomStreamWrapper
+from .streaming import CustomStreamWrapper, include_usage
 from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 from .types.utils import (
     Choices,
@@ -24,6 +24,7 @@ from .types.utils import (
     TextChoices,
     TextCompletionResponse,
     TranscriptionResponse,
+    from_core_json,
 )
 
 __all__ = [
@@ -85,13 +86,13 @@ def _documented(f: _F) -> _F:
 
 
 def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> ModelResponse:
-    resp = ModelResponse.model_validate_json(raw)
-    resp._hidden_params = {
+    hidden: dict[str, Any] = {
         "custom_llm_provider": call.provider,
         "api_base": call.api_base,
         "model_id": None,
-        "response_cost": response_cost(resp, call.model, call.provider),
     }
+    resp = from_core_json(ModelResponse, raw, _hidden_params=hidden)
+    hidden["response_cost"] = response_cost(resp, call.model, call.provider)
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
 
@@ -106,8 +107,8 @@ def _mock_completion(
 
 
 def _embedding_response(raw: bytes, call: _request.NativeCall, started: float) -> EmbeddingResponse:
-    resp = EmbeddingResponse.model_validate_json(raw)
-    resp._hidden_params = {"custom_llm_provider": call.provider, "api_base": call.api_base}
+    hidden = {"custom_llm_provider": call.provider, "api_base": call.api_base}
+    resp = from_core_json(EmbeddingResponse, raw, _hidden_params=hidden)
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
 
@@ -176,10 +177,10 @@ def completion(
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
-            native = _elc_core.stream("chat", *call.args())
-            return CustomStreamWrapper(
-                native, call.model, call.provider, kwargs.get("stream_options")
-            )
+            options = kwargs.get("stream_options")
+            shape = (call.model, include_usage(options))
+            native = _elc_core.stream("chat", *call.args(), shape)
+            return CustomStreamWrapper(native, call.model, call.provider, options)
         raw = _elc_core.call("chat", *call.args())
     except _elc_core.ProviderError as e:
         raise _request.native_error(e) from None
@@ -224,10 +225,10 @@ async def acompletion(
     try:
         call = _request.chat(model, messages, kwargs, bool(stream))
         if stream:
-            native = await _elc_core.astream("chat", *call.args())
-            return CustomStreamWrapper(
-                native, call.model, call.provider, kwargs.get("stream_options")
-            )
+            options = kwargs.get("stream_options")
+            shape = (call.model, include_usage(options))
+            native = await _elc_core.astream("chat", *call.args(), shape)
+            return CustomStreamWrapper(native, call.model, call.provider, options)
         raw = await _elc_core.acall("chat", *call.args())
     except _elc_core.ProviderError as e:
         raise _request.native_error(e) from None

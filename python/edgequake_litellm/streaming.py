@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from . import _elc_core
 from ._native_stream import NativeStreamIterator
-from .types.utils import ModelResponseStream
+from .types.utils import ModelResponseStream, from_core_json
 
 if TYPE_CHECKING:
     from .litellm_core_utils.litellm_logging import Logging
 
-__all__ = ["CustomStreamWrapper"]
+__all__ = ["CustomStreamWrapper", "ReplayedStream", "include_usage"]
 
 
 class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
@@ -53,7 +53,7 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         super().__init__(native)
         self.model = model
         self.custom_llm_provider = custom_llm_provider
-        self.send_stream_usage = bool(stream_options and stream_options.get("include_usage"))
+        self.send_stream_usage = include_usage(stream_options)
         # What ``chunks`` holds: the JSON of each yielded chunk until someone
         # asks for ``chunks``, the objects from then on.
         self._seen: list[bytes] = []
@@ -61,7 +61,6 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
         #: Set when callbacks observe the call: told of each chunk, the end, a fault.
         self.logging_obj: Optional[Logging] = None
-        native.shape(model, self.send_stream_usage)
 
     @property
     def chunks(self) -> list[ModelResponseStream]:
@@ -74,7 +73,11 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         chunk objects, its passes took half of a stream's time).
         """
         if self._chunks is None:
-            self._chunks = [self._validate(raw) for raw in self._seen]
+            hidden = self._hidden_params
+            self._chunks = [
+                from_core_json(ModelResponseStream, raw, _hidden_params=hidden)
+                for raw in self._seen
+            ]
             self._seen = []
         return self._chunks
 
@@ -83,17 +86,8 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         self._chunks = value
         self._seen = []
 
-    def _validate(self, raw: bytes) -> ModelResponseStream:
-        chunk = ModelResponseStream.model_validate_json(raw)
-        # ``chunk._hidden_params = ...`` through the private-attribute store
-        # directly: a tenth of the cost of pydantic's ``__setattr__``.
-        private = chunk.__pydantic_private__
-        assert private is not None  # the model declares private attributes
-        private["_hidden_params"] = self._hidden_params
-        return chunk
-
     def _shape(self, raw: bytes) -> ModelResponseStream:
-        chunk = self._validate(raw)
+        chunk = from_core_json(ModelResponseStream, raw, _hidden_params=self._hidden_params)
         if self._chunks is None:
             self._seen.append(raw)
         else:
@@ -113,16 +107,18 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
             self.logging_obj.stream_end(self)
 
 
+def include_usage(stream_options: Optional[dict[str, Any]]) -> bool:
+    """Whether the caller asked for the usage chunk (``stream_options["include_usage"]``)."""
+    return bool(stream_options and stream_options.get("include_usage"))
+
+
 class ReplayedStream:
     """A stand-in for the native stream that hands over chunk JSON made in Python (mock
-    streams, cache hits), shaped by the same native rules as a real stream."""
+    streams, cache hits), shaped by the same native rules as a real chat stream of
+    ``model`` (no provider prefix; ``include_usage`` as :func:`include_usage`)."""
 
-    def __init__(self, chunks: list[bytes]) -> None:
-        self._chunks: deque[bytes] = deque(chunks)
-
-    def shape(self, model: str, include_usage: bool) -> None:
-        """Shape the chunks as the native stream does (litellm's chunk rules)."""
-        self._chunks = deque(_elc_core.shape_chunks(model, include_usage, list(self._chunks)))
+    def __init__(self, chunks: list[bytes], model: str, include_usage: bool) -> None:
+        self._chunks: deque[bytes] = deque(_elc_core.shape_chunks(model, include_usage, chunks))
 
     def next_batch(self) -> Optional[list[bytes]]:
         """The next chunk, one at a time; ``None`` at the end."""

@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::options::{Options, Verify};
+use super::shape::{self, Shaper};
 use super::stream::Item;
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
@@ -253,6 +254,7 @@ impl Call {
         self,
         endpoint: Endpoint,
         body: Vec<u8>,
+        shaper: Option<Shaper>,
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
             let client = runtime::client(&self.ssl_verify)?;
@@ -282,16 +284,18 @@ impl Call {
         };
         let (resp, decoder) = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
-        let task = runtime::spawn(self.pump(decoder, resp, tx))?;
+        let task = runtime::spawn(self.pump(decoder, shaper, resp, tx))?;
         Ok((rx, task.abort_handle()))
     }
 
-    /// Read the body, decode it, and push batches of chunks to the consumer.
+    /// Read the body, decode it, shape chat chunks as litellm does (`shaper`, on
+    /// this task rather than the consumer's thread), and push batches to the consumer.
     /// Ends when the consumer is gone, the provider ends the stream, or a fault
     /// occurs (delivered as `Item::Failed` after every chunk before it).
     async fn pump(
         self,
         mut decoder: Box<dyn StreamDecoder>,
+        mut shaper: Option<Shaper>,
         resp: reqwest::Response,
         tx: mpsc::Sender<Item>,
     ) {
@@ -330,7 +334,10 @@ impl Call {
                     decoder.feed(&bytes)
                 }
                 Some(Err(e)) => break Err(Error::transport(&e)),
-                None => match decoder.finish() {
+                None => match decoder
+                    .finish()
+                    .map(|chunks| shape::batch(shaper.as_mut(), chunks))
+                {
                     Ok(chunks) if chunks.is_empty() => break Ok(()),
                     Ok(chunks) => {
                         let _ = tx.send(Item::Chunks(chunks)).await;
@@ -339,6 +346,7 @@ impl Call {
                     Err(e) => break Err(e),
                 },
             };
+            let decoded = decoded.map(|chunks| shape::batch(shaper.as_mut(), chunks));
             match decoded {
                 Ok(chunks) if chunks.is_empty() => {}
                 Ok(chunks) => {

@@ -15,6 +15,7 @@ use crate::providers::{self, Endpoint};
 use crate::{asyncio, runtime};
 use call::Call;
 use options::Options;
+use shape::Shaper;
 pub use stream::{shape_chunks, Stream};
 
 /// Response JSON bytes, handed to Python as `bytes`.
@@ -106,10 +107,19 @@ fn py_acall<'py>(
     asyncio::awaitable(py, async move { c.json(ep, body).await.map(Body) })
 }
 
+/// How to shape a chat stream's chunks as litellm's `CustomStreamWrapper` does
+/// (`shape.rs`): `(model, include_usage)`, the model id without provider prefix
+/// and the caller's `stream_options["include_usage"]`.
+type Shape = Option<(String, bool)>;
+
+fn shaper(shape: Shape) -> Option<Shaper> {
+    shape.map(|(model, include_usage)| Shaper::new(model, include_usage))
+}
+
 /// Blocking open of a streamed call (`"chat"` or `"responses"`); returns
-/// once the provider answered.
+/// once the provider answered. `shape` is given for chat streams.
 #[pyfunction]
-#[pyo3(name = "stream")]
+#[pyo3(name = "stream", signature = (endpoint_name, provider, model, body, options, shape=None))]
 fn py_stream(
     py: Python<'_>,
     endpoint_name: &str,
@@ -117,15 +127,16 @@ fn py_stream(
     model: String,
     body: Vec<u8>,
     options: Options,
+    shape: Shape,
 ) -> PyResult<Stream> {
     let (ep, c) = prepared(endpoint_name, provider, model, options, None)?;
-    let (rx, task) = runtime::wait(py, runtime::on_core(c.stream(ep, body)))?;
+    let (rx, task) = runtime::wait(py, runtime::on_core(c.stream(ep, body, shaper(shape))))?;
     Ok(Stream::new(rx, task))
 }
 
 /// Awaitable form of `stream`.
 #[pyfunction]
-#[pyo3(name = "astream")]
+#[pyo3(name = "astream", signature = (endpoint_name, provider, model, body, options, shape=None))]
 fn py_astream<'py>(
     py: Python<'py>,
     endpoint_name: &str,
@@ -133,10 +144,12 @@ fn py_astream<'py>(
     model: String,
     body: Vec<u8>,
     options: Options,
+    shape: Shape,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (ep, c) = prepared(endpoint_name, provider, model, options, None)?;
+    let shaper = shaper(shape);
     asyncio::awaitable(py, async move {
-        let (rx, task) = c.stream(ep, body).await?;
+        let (rx, task) = c.stream(ep, body, shaper).await?;
         Ok(Stream::new(rx, task))
     })
 }

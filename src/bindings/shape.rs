@@ -18,6 +18,14 @@
 
 use serde_json::{Map, Value};
 
+/// `chunks` shaped by `shaper` (those it drops left out), or unchanged without one.
+pub fn batch(shaper: Option<&mut Shaper>, chunks: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    match shaper {
+        Some(s) => chunks.into_iter().filter_map(|c| s.shape(c)).collect(),
+        None => chunks,
+    }
+}
+
 /// The shaping state of one stream.
 pub struct Shaper {
     model: String,

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 use tokio::sync::{mpsc, Mutex};
 
-use super::shape::Shaper;
+use super::shape::{self, Shaper};
 use crate::error::{Error, Kind};
 use crate::{asyncio, runtime};
 
@@ -37,40 +37,20 @@ impl<'py> IntoPyObject<'py> for Batch {
     }
 }
 
-/// The consumer's end: the reading task's channel and the chunk shaping.
-struct Reader {
-    rx: mpsc::Receiver<Item>,
-    shaper: Option<Shaper>,
-}
-
 struct Shared {
-    reader: Mutex<Reader>,
+    /// The consumer's end of the reading task's channel.
+    rx: Mutex<mpsc::Receiver<Item>>,
     /// `Done` or `Failed` was handed out: later reads return `None`.
     ended: AtomicBool,
 }
 
 impl Shared {
-    /// The next batch (shaped, when [`Stream::shape`] was called; never
-    /// empty), `None` at the end, or the stream's error.
+    /// The next batch (never empty), `None` at the end, or the stream's error.
     async fn next(&self) -> Result<Option<Batch>, Error> {
         if self.ended.load(Ordering::Acquire) {
             return Ok(None);
         }
-        let mut reader = self.reader.lock().await;
-        let item = loop {
-            let item = reader.rx.recv().await;
-            match (item, reader.shaper.as_mut()) {
-                (Some(Item::Chunks(c)), Some(shaper)) => {
-                    let shaped: Vec<Vec<u8>> =
-                        c.into_iter().filter_map(|c| shaper.shape(c)).collect();
-                    if !shaped.is_empty() {
-                        break Some(Item::Chunks(shaped));
-                    }
-                }
-                (item, _) => break item,
-            }
-        };
-        drop(reader);
+        let item = self.rx.lock().await.recv().await;
         match item {
             Some(Item::Chunks(c)) => Ok(Some(Batch(c))),
             Some(Item::Done) => {
@@ -94,12 +74,14 @@ impl Shared {
 }
 
 /// `shape_chunks(model, include_usage, chunks)`: the chunks of one whole
-/// stream shaped as [`Stream::shape`] shapes a native stream's (for streams
-/// made in Python, such as `mock_response`'s).
+/// stream shaped as a native chat stream's are (for streams made in Python,
+/// such as `mock_response`'s and cache replays).
 #[pyfunction]
 pub fn shape_chunks(model: String, include_usage: bool, chunks: Vec<Vec<u8>>) -> Batch {
-    let mut shaper = Shaper::new(model, include_usage);
-    Batch(chunks.into_iter().filter_map(|c| shaper.shape(c)).collect())
+    Batch(shape::batch(
+        Some(&mut Shaper::new(model, include_usage)),
+        chunks,
+    ))
 }
 
 /// A streamed chat response. Python's `CustomStreamWrapper` drives it.
@@ -113,7 +95,7 @@ impl Stream {
     pub fn new(rx: mpsc::Receiver<Item>, task: tokio::task::AbortHandle) -> Self {
         Stream {
             shared: Arc::new(Shared {
-                reader: Mutex::new(Reader { rx, shaper: None }),
+                rx: Mutex::new(rx),
                 ended: AtomicBool::new(false),
             }),
             task,
@@ -134,19 +116,6 @@ impl Stream {
     fn anext_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let shared = Arc::clone(&self.shared);
         asyncio::awaitable(py, async move { shared.next().await })
-    }
-
-    /// From now on, shape chunks as litellm's `CustomStreamWrapper` does
-    /// (see `shape.rs`) for `model` (no provider prefix) and the caller's
-    /// `stream_options["include_usage"]`. Raises `RuntimeError` while a read
-    /// is in progress.
-    fn shape(&self, model: String, include_usage: bool) -> PyResult<()> {
-        let mut reader =
-            self.shared.reader.try_lock().map_err(|_| {
-                pyo3::exceptions::PyRuntimeError::new_err("the stream is being read")
-            })?;
-        reader.shaper = Some(Shaper::new(model, include_usage));
-        Ok(())
     }
 
     /// Stop reading and close the connection. Idempotent.

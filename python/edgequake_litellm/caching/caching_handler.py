@@ -70,7 +70,7 @@ def _from_entry(call_type: str, entry: dict[str, Any], key: str) -> Any:
 
 
 def _replay(entry: dict[str, Any], kwargs: dict[str, Any], key: str) -> Any:
-    from ..streaming import CustomStreamWrapper, ReplayedStream
+    from ..streaming import CustomStreamWrapper, ReplayedStream, include_usage
 
     resp = entry["response"]
     head = {k: resp.get(k) for k in ("id", "created", "model", "system_fingerprint")}
@@ -87,11 +87,13 @@ def _replay(entry: dict[str, Any], kwargs: dict[str, Any], key: str) -> Any:
     chunks = [json.dumps({**head, "choices": choices}).encode()]
     if resp.get("usage"):
         chunks.append(json.dumps({**head, "choices": [], "usage": resp["usage"]}).encode())
+    model = str(resp.get("model") or kwargs.get("model"))
+    options = kwargs.get("stream_options")
     stream = CustomStreamWrapper(
-        ReplayedStream(chunks),  # type: ignore[arg-type]
-        str(resp.get("model") or kwargs.get("model")),
+        ReplayedStream(chunks, model, include_usage(options)),  # type: ignore[arg-type]
+        model,
         str(entry.get("custom_llm_provider") or ""),
-        kwargs.get("stream_options"),
+        options,
     )
     cast(Any, stream)._hidden_params.update(cache_hit=True, cache_key=key)
     return stream

@@ -93,7 +93,8 @@ def _stream(text: str, model: str, n: Optional[int], provider: str) -> CustomStr
     ]
     last = {"index": 0, "delta": {}, "finish_reason": "stop"}
     chunks.append(json.dumps({**head, "choices": [{**last, "index": i} for i in indexes]}).encode())
-    return CustomStreamWrapper(ReplayedStream(chunks), model, provider)  # type: ignore[arg-type]
+    replay = ReplayedStream(chunks, model, include_usage=False)
+    return CustomStreamWrapper(replay, model, provider)  # type: ignore[arg-type]
 
 
 def mock_completion(
