@@ -310,12 +310,13 @@ def test_embeddings_titan_and_cohere(aws: FakeBedrock) -> None:
     assert r.usage.prompt_tokens == 3
     c = litellm.embedding(
         model="bedrock/cohere.embed-english-v3",
-        input="hello",
+        input=["hello", "hi"],
         aws_bedrock_runtime_endpoint=aws.url,
         **keys(),
     )
-    assert aws.last.json == {"texts": ["hello"], "input_type": "search_document"}
-    assert c.data[0]["embedding"] == [0.5, 0.25, 0.125, 5.0]
+    assert aws.last.json == {"texts": ["hello", "hi"], "input_type": "search_document"}
+    assert [d["embedding"] for d in c.data] == [[0.5, 0.25, 0.125, 5.0], [0.5, 0.25, 0.125, 2.0]]
+    assert [d["index"] for d in c.data] == [0, 1]
     assert len(aws.verified) == 3
 
 

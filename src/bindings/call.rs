@@ -198,7 +198,10 @@ impl Call {
                 let answer = self.once(&client, Endpoint::Chat, chat, deadline).await?;
                 return responses_bridge::from_chat(&req, &answer);
             }
-            let batches = match (endpoint, self.spec.adapter.embedding_batch_size()) {
+            let batches = match (
+                endpoint,
+                self.spec.adapter.embedding_batch_size(&self.model),
+            ) {
                 (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
                 _ => None,
             };

@@ -171,9 +171,11 @@ pub trait Provider: Sync {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error>;
-    /// The most embedding inputs one request may carry: a longer `input` list
-    /// is sent as several requests whose answers are merged. Default: no limit.
-    fn embedding_batch_size(&self) -> Option<usize> {
+    /// The most embedding inputs one request to `model` (the provider's model
+    /// id) may carry: a longer `input` list is sent as several requests whose
+    /// answers are merged. Default: no limit.
+    fn embedding_batch_size(&self, model: &str) -> Option<usize> {
+        let _ = model;
         None
     }
     /// The base URL to use when the call gives no `api_base` and no env var

@@ -1,9 +1,9 @@
 //! Bedrock embeddings through InvokeModel, as litellm's `BedrockEmbedding`
-//! (`embed/embedding.py`) sends them, one input per request: Titan text
-//! (`amazon.titan-embed-text-v1`, `-v2:0`, `amazon.titan-embed-g1-text-02`)
-//! takes `{"inputText"}` (v2 also `dimensions`, `normalize`), Cohere
-//! (`cohere.embed-*`) takes `{"texts", "input_type"}` (default
-//! `search_document`, litellm's `COHERE_DEFAULT_EMBEDDING_INPUT_TYPE`).
+//! (`embed/embedding.py`) sends them: Titan text (`amazon.titan-embed-text-v1`,
+//! `-v2:0`, `amazon.titan-embed-g1-text-02`) one input per request as
+//! `{"inputText"}` (v2 also `dimensions`, `normalize`); Cohere
+//! (`cohere.embed-*`) every input in one `{"texts", "input_type"}` request
+//! (default `search_document`, litellm's `COHERE_DEFAULT_EMBEDDING_INPUT_TYPE`).
 
 use serde_json::{json, Map, Value};
 
@@ -31,22 +31,37 @@ fn family(id: &str) -> Result<Family, Error> {
     }
 }
 
-/// The one text of an (already split) OpenAI embeddings body.
-fn one_text(req: &Map<String, Value>) -> Result<&str, Error> {
+/// How many inputs one request to `id` carries (None: all).
+pub fn batch_size(id: &str) -> Option<usize> {
+    match family(id) {
+        Ok(Family::Cohere) => None,
+        _ => Some(1),
+    }
+}
+
+/// The texts of an OpenAI embeddings body.
+fn texts(req: &Map<String, Value>) -> Result<Vec<&str>, Error> {
     match req.get("input") {
-        Some(Value::String(s)) => Ok(s),
-        Some(Value::Array(a)) if a.len() == 1 => a[0]
-            .as_str()
-            .ok_or_else(|| bad("bedrock embeddings take text inputs, not token lists")),
+        Some(Value::String(s)) => Ok(vec![s]),
+        Some(Value::Array(a)) if !a.is_empty() => a
+            .iter()
+            .map(|t| {
+                t.as_str()
+                    .ok_or_else(|| bad("bedrock embeddings take text inputs, not token lists"))
+            })
+            .collect(),
         _ => Err(bad("input must be a string or a list of strings")),
     }
 }
 
-/// The InvokeModel body embedding `req`'s one input with model `id`.
+/// The InvokeModel body embedding `req`'s input (one text for Titan) with model `id`.
 pub fn build(req: &Map<String, Value>, id: &str) -> Result<Value, Error> {
-    let text = one_text(req)?;
+    let texts = texts(req)?;
     Ok(match family(id)? {
         Family::Titan { v2 } => {
+            let [text] = texts[..] else {
+                return Err(bad("Titan embeds one text per request"));
+            };
             let mut out = json!({ "inputText": text });
             if v2 {
                 for k in ["dimensions", "normalize"] {
@@ -59,7 +74,7 @@ pub fn build(req: &Map<String, Value>, id: &str) -> Result<Value, Error> {
         }
         Family::Cohere => {
             let mut out = json!({
-                "texts": [text],
+                "texts": texts,
                 "input_type": req.get("input_type").cloned().unwrap_or_else(|| json!("search_document")),
             });
             for k in ["truncate", "embedding_types"] {
@@ -146,6 +161,14 @@ mod tests {
             json!({"texts": ["hello"], "input_type": "search_document", "output_dimension": 256})
         );
         assert!(build(&r, "amazon.nova-lite-v1:0").is_err());
+        let two = req(json!({"input": ["a", "b"]}));
+        assert_eq!(
+            build(&two, "cohere.embed-english-v3").unwrap()["texts"],
+            json!(["a", "b"])
+        );
+        assert!(build(&two, "amazon.titan-embed-text-v1").is_err());
+        assert_eq!(batch_size("cohere.embed-multilingual-v3"), None);
+        assert_eq!(batch_size("amazon.titan-embed-text-v2:0"), Some(1));
         let t = response(
             &json!({"embedding": [0.1, 0.2], "inputTextTokenCount": 3}),
             "amazon.titan-embed-text-v2:0",

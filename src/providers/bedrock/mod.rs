@@ -239,9 +239,10 @@ impl Provider for Bedrock {
         Ok(req)
     }
 
-    /// Titan takes one text per request (litellm sends one request per input).
-    fn embedding_batch_size(&self) -> Option<usize> {
-        Some(1)
+    /// Titan takes one text per request (litellm sends one request per input);
+    /// Cohere takes the whole list (`texts`), as litellm sends it.
+    fn embedding_batch_size(&self, model: &str) -> Option<usize> {
+        embed::batch_size(model)
     }
 
     fn base(&self, params: &Params) -> Result<Option<String>, Error> {
