@@ -19,7 +19,7 @@ use super::error::stream_exception;
 use crate::error::{Error, Kind};
 use crate::eventstream::{self, Message};
 use crate::providers::anthropic::{self, JSON_TOOL_NAME};
-use crate::providers::framed::{Framed, Framing, Translate};
+use crate::providers::framed::{Framed, Translate};
 use crate::providers::StreamDecoder;
 use crate::sse;
 
@@ -165,16 +165,6 @@ pub fn response(v: &Value, model: &str) -> Result<Value, Error> {
 }
 
 // -- streaming ----------------------------------------------------------------
-
-impl Framing for eventstream::Decoder {
-    type Event = Result<Message, Error>;
-    fn feed(&mut self, bytes: &[u8]) -> Vec<Self::Event> {
-        eventstream::Decoder::feed(self, bytes)
-    }
-    fn finish(&mut self) -> Option<Self::Event> {
-        eventstream::Decoder::finish(self)
-    }
-}
 
 /// A fresh decoder for a `converse-stream` or `invoke-with-response-stream` body.
 pub fn decoder() -> Box<dyn StreamDecoder> {
