@@ -84,6 +84,14 @@ pub fn build(req: &Map<String, Value>, model: &str) -> Result<Value, Error> {
             }
         }
     }
+    if orphaned_tool_blocks(&req) {
+        return Err(Error::new(
+            Kind::UnsupportedParams,
+            "Bedrock doesn't support tool calling without `tools=` param specified. Pass \
+             `tools=` param OR set `litellm.modify_params = True` // \
+             `litellm_settings::modify_params: True` to add dummy tool to the request.",
+        ));
+    }
     let explicit_max = ["max_completion_tokens", "max_tokens"]
         .iter()
         .any(|k| req.get(*k).is_some_and(|v| !v.is_null()));
@@ -166,6 +174,26 @@ pub fn build(req: &Map<String, Value>, model: &str) -> Result<Value, Error> {
         );
     }
     Ok(Value::Object(out))
+}
+
+/// Whether the history holds tool calls or results while no `tools` are given,
+/// which Converse refuses (litellm's `_handle_orphaned_tool_blocks` raises
+/// `UnsupportedParamsError` before any I/O unless `modify_params` adds a dummy tool).
+fn orphaned_tool_blocks(req: &Map<String, Value>) -> bool {
+    let tools = req
+        .get("tools")
+        .and_then(Value::as_array)
+        .is_some_and(|t| !t.is_empty());
+    let messages = req.get("messages").and_then(Value::as_array);
+    !tools
+        && messages.into_iter().flatten().any(|m| {
+            let role = str_of(m, "role");
+            let calls = m
+                .get("tool_calls")
+                .and_then(Value::as_array)
+                .is_some_and(|c| !c.is_empty());
+            (role == "assistant" && calls) || matches!(role, "tool" | "function")
+        })
 }
 
 /// The Anthropic turns' blocks rewritten as Converse content blocks.
@@ -455,6 +483,15 @@ mod tests {
             build(&url, "amazon.nova-lite-v1:0").unwrap_err().kind,
             Kind::BadRequest
         );
+        let orphan = req(json!({"messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "tool_calls": [{"id": "t1", "type": "function",
+                "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "t1", "content": "ok"},
+        ]}));
+        let e = build(&orphan, "amazon.nova-lite-v1:0").unwrap_err();
+        assert_eq!(e.kind, Kind::UnsupportedParams);
+        assert!(e.message.contains("without `tools=`"));
         let none = req(
             json!({"messages": [{"role": "user", "content": "hi"}], "tool_choice": "none",
             "tools": [{"type": "function", "function": {"name": "f"}}]}),
