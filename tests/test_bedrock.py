@@ -549,10 +549,11 @@ def test_corrupt_event_stream_raises_after_good_chunks(aws: FakeBedrock) -> None
     bad[-1] ^= 0xFF
     aws.enqueue(stream_reply([event("messageStart", {"role": "assistant"}), good, bytes(bad)]))
     got: list[str] = []
-    with pytest.raises(litellm.APIError, match="CRC"):
+    with pytest.raises(litellm.APIError, match="CRC") as ei:
         for c in call(aws, stream=True):
             got.append(c.choices[0].delta.content or "")
     assert "".join(got) == "ok"
+    assert type(ei.value) is litellm.APIError and ei.value.status_code == 500
 
 
 def test_model_data_for_bedrock_names() -> None:
