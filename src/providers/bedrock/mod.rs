@@ -155,6 +155,17 @@ fn regional_base(region: &str) -> String {
     format!("https://bedrock-runtime.{region}.{suffix}")
 }
 
+/// The base a request goes to: the call's `base`, except that the base
+/// computed from the params' region (`computed`, i.e. no endpoint was given)
+/// follows `region`, the region the call is signed for (an ARN model id's).
+fn request_base(base: &str, computed: Option<&str>, region: &str) -> String {
+    if computed == Some(base) {
+        regional_base(region)
+    } else {
+        base.to_owned()
+    }
+}
+
 fn custom_endpoint(params: &Params) -> Option<String> {
     params.get_or_env(
         "aws_bedrock_runtime_endpoint",
@@ -194,17 +205,13 @@ impl Provider for Bedrock {
     ) -> Result<HttpRequest, Error> {
         let openai = parse(&body)?;
         let region = auth::region(target.params, target.model)?;
-        // A computed base follows the model's ARN region; a given one is kept.
-        let computed = auth::region(target.params, "")
-            .map(|r| regional_base(&r))
-            .ok();
-        let base = if computed.as_deref() == Some(target.base)
-            && custom_endpoint(target.params).is_none()
-        {
-            regional_base(&region)
-        } else {
-            target.base.to_owned()
+        let computed = match custom_endpoint(target.params) {
+            Some(_) => None,
+            None => auth::region(target.params, "")
+                .ok()
+                .map(|r| regional_base(&r)),
         };
+        let base = request_base(target.base, computed.as_deref(), &region);
         let stream = openai.get("stream").and_then(Value::as_bool) == Some(true);
         let (url, out) = match endpoint {
             Endpoint::Chat => match route(target.model) {
@@ -336,6 +343,20 @@ mod tests {
             regional_base("cn-north-1"),
             "https://bedrock-runtime.cn-north-1.amazonaws.com.cn"
         );
+    }
+
+    #[test]
+    fn a_computed_base_follows_the_arn_region() {
+        let west = regional_base("us-west-2");
+        assert_eq!(
+            request_base(&west, Some(&west), "eu-central-1"),
+            "https://bedrock-runtime.eu-central-1.amazonaws.com"
+        );
+        assert_eq!(
+            request_base("http://127.0.0.1:9", Some(&west), "eu-central-1"),
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(request_base(&west, None, "eu-central-1"), west);
     }
 
     #[test]
