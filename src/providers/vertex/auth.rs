@@ -298,7 +298,9 @@ impl Account {
             HeaderValue::from_static("application/x-www-form-urlencoded"),
         );
         let uri = self.token_uri.as_str();
-        let mapper = move |status: u16, body: &[u8]| token_error(uri, status, body);
+        let mapper = move |status: u16, _: &reqwest::header::HeaderMap, body: &[u8]| {
+            token_error(uri, status, body)
+        };
         let body = http::fetch(
             how.client,
             &req,
