@@ -23,7 +23,7 @@ import pytest
 
 import edgequake_litellm as litellm
 from common import MESSAGES
-from fakeprov import anthropic, azure, gemini, ollama
+from fakeprov import anthropic, azure, bedrock, gemini, ollama
 from fakeprov.anthropic import FakeAnthropic
 from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
@@ -68,6 +68,9 @@ class Wire:
     """An error sent inside a stream after ``200`` (its ``reply`` is unused; ``frame`` is sent)."""
     error_frame: bytes
     stream_headers: dict[str, str] = field(default_factory=dict)
+    stream_error_body: Optional[str] = None
+    """``e.body`` of the in-stream error, for a binary stream format (else the JSON object
+    found in ``error_frame``)."""
 
 
 def html_502() -> Case:
@@ -671,7 +674,96 @@ VERTEX_CLAUDE = Wire(
     error_frame=ANTHROPIC.error_frame,
 )
 
-WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA, AZURE, VERTEX_GEMINI, VERTEX_CLAUDE]
+# -- AWS Bedrock (Converse) --------------------------------------------------------------
+
+
+def bedrock_case(
+    status: int,
+    etype: str,
+    message: str,
+    cls: type[litellm.APIError],
+    headers: Optional[dict[str, str]] = None,
+) -> Case:
+    """AWS's error answer: ``x-amzn-ErrorType`` and ``{"message": ...}``
+    (docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html)."""
+    return Case(bedrock.aws_error(status, etype, message, headers), cls, status, message)
+
+
+def bedrock_frames(texts: list[str]) -> list[bytes]:
+    return [
+        bedrock.event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": t}})
+        for t in texts
+    ]
+
+
+BEDROCK_THROTTLED = "Too many tokens, please wait before trying again."
+BEDROCK = Wire(
+    name="bedrock",
+    provider="bedrock",
+    # ``api_key`` is a Bedrock API key: sent as a bearer token, nothing signed.
+    server=lambda: bedrock.FakeBedrock(bearer={KEY}),
+    model="bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    model_id="anthropic.claude-3-5-sonnet-20240620-v1:0",
+    root=lambda root: root,
+    errors={
+        # AWS answers a bad credential with 403 UnrecognizedClientException, never 401.
+        "401": bedrock_case(
+            403,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+            litellm.AuthenticationError,
+        ),
+        "403": bedrock_case(
+            403,
+            "AccessDeniedException",
+            "You don't have access to the model with the specified model ID.",
+            litellm.PermissionDeniedError,
+        ),
+        "404": bedrock_case(
+            404,
+            "ResourceNotFoundException",
+            "Could not resolve the foundation model from the provided model identifier.",
+            litellm.NotFoundError,
+        ),
+        "400-context": bedrock_case(
+            400,
+            "ValidationException",
+            "Input is too long for requested model.",
+            litellm.ContextWindowExceededError,
+        ),
+        "422": gateway_422(),
+        "429": bedrock_case(
+            429,
+            "ThrottlingException",
+            "Too many requests, please wait before trying again.",
+            litellm.RateLimitError,
+            retry_headers(),
+        ),
+        # litellm maps Bedrock's 500 to ServiceUnavailableError.
+        "500": bedrock_case(
+            500,
+            "InternalServerException",
+            "The server encountered an internal error.",
+            litellm.ServiceUnavailableError,
+        ),
+        "502": html_502(),
+        "503": bedrock_case(
+            503,
+            "ServiceUnavailableException",
+            "Bedrock is unable to process your request.",
+            litellm.ServiceUnavailableError,
+        ),
+    },
+    frames=bedrock_frames,
+    stream_error=bedrock_case(
+        429, "throttlingException", BEDROCK_THROTTLED, litellm.RateLimitError
+    ),
+    error_frame=bedrock.exception("throttlingException", BEDROCK_THROTTLED),
+    stream_headers={"Content-Type": bedrock.EVENTSTREAM},
+    stream_error_body=json.dumps({"message": BEDROCK_THROTTLED}),
+)
+
+WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA, AZURE, VERTEX_GEMINI, VERTEX_CLAUDE, BEDROCK]
 STATUS_FAULTS = [
     "401",
     "403",
@@ -864,8 +956,10 @@ def test_stream_error_event_after_200(wire: Wire, server: FakeServer) -> None:
     with pytest.raises(litellm.APIError) as ei:
         drain(call(wire, server.base_url, stream=True), got)
     assert got == TEXTS
-    raw = wire.error_frame.decode()
-    event = raw[raw.index("{") : raw.rindex("}") + 1]
+    event = wire.stream_error_body
+    if event is None:
+        raw = wire.error_frame.decode()
+        event = raw[raw.index("{") : raw.rindex("}") + 1]
     check(ei.value, wire, case.cls, case.status, case.says, event)
 
 

@@ -94,12 +94,19 @@ _PROVIDER_PARAMS: dict[str, str] = {
     "aws_region_name": "aws_region_name",
     "aws_profile_name": "aws_profile_name",
     "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
+    # litellm's STS / web-identity arguments: refused by the adapter (no network lookups).
+    "aws_role_name": "aws_role_name",
+    "aws_session_name": "aws_session_name",
+    "aws_web_identity_token": "aws_web_identity_token",
+    "aws_sts_endpoint": "aws_sts_endpoint",
+    "aws_external_id": "aws_external_id",
 }
 
-#: Providers that authenticate with their own credentials (``vertex_credentials``), to which
-#: ``litellm.api_key`` (another provider's key, most likely) is never sent: litellm ignores it
-#: for them. A per-call ``api_key`` is still taken (Vertex AI: an access token).
-_OWN_CREDENTIALS = frozenset({"vertex_ai"})
+#: Providers that authenticate with their own credentials (``vertex_credentials``, AWS
+#: credentials), to which ``litellm.api_key`` (another provider's key, most likely) is never
+#: sent: litellm ignores it for them. A per-call ``api_key`` is still taken (Vertex AI: an
+#: access token; Bedrock: a Bedrock API key, sent instead of SigV4 signing).
+_OWN_CREDENTIALS = frozenset({"vertex_ai", "bedrock"})
 
 #: litellm module globals that supply a provider param the call did not give.
 _PARAM_GLOBALS = ("api_version", "vertex_project", "vertex_location")

@@ -208,9 +208,11 @@ impl Call {
     }
 
     /// The adapter's error mapping, as `http` wants it.
-    fn mapper(&self) -> impl Fn(u16, &[u8]) -> Error + Sync {
+    fn mapper(&self) -> impl Fn(u16, &reqwest::header::HeaderMap, &[u8]) -> Error + Sync {
         let adapter = self.adapter;
-        move |status: u16, body: &[u8]| adapter.error(status, body)
+        move |status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]| {
+            adapter.error_with_headers(status, headers, body)
+        }
     }
 
     /// No HTTP answer at all: let the adapter say which server is down.
@@ -234,7 +236,7 @@ impl Call {
                 let answer = self.once(&client, Endpoint::Chat, chat, deadline).await?;
                 return responses_bridge::from_chat(&req, &answer);
             }
-            let batches = match (endpoint, self.adapter.embedding_batch_size()) {
+            let batches = match (endpoint, self.adapter.embedding_batch_size(&self.model)) {
                 (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
                 _ => None,
             };

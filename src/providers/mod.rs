@@ -7,6 +7,7 @@
 pub mod anthropic;
 pub mod azure;
 pub mod batch;
+pub mod bedrock;
 pub mod body;
 pub mod framed;
 pub mod gemini;
@@ -205,9 +206,11 @@ pub trait Provider: Sync {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error>;
-    /// The most embedding inputs one request may carry: a longer `input` list
-    /// is sent as several requests whose answers are merged. Default: no limit.
-    fn embedding_batch_size(&self) -> Option<usize> {
+    /// The most embedding inputs one request to `model` (the provider's model
+    /// id) may carry: a longer `input` list is sent as several requests whose
+    /// answers are merged. Default: no limit.
+    fn embedding_batch_size(&self, model: &str) -> Option<usize> {
+        let _ = model;
         None
     }
     /// The base URL to use when the call gives no `api_base` and no env var
@@ -254,6 +257,17 @@ pub trait Provider: Sync {
     /// Map an error status and body to an [`Error`] (by status and the
     /// provider's error type/code, never by message text).
     fn error(&self, status: u16, body: &[u8]) -> Error;
+    /// [`Provider::error`] for a provider whose error type travels in a
+    /// response header (Bedrock's `x-amzn-ErrorType`). Default: the body only.
+    fn error_with_headers(
+        &self,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+    ) -> Error {
+        let _ = headers;
+        self.error(status, body)
+    }
 }
 
 /// Turns a streamed body into OpenAI `chat.completion.chunk` JSON documents.
@@ -657,6 +671,19 @@ static SPECS: &[Spec] = &[
         key_required: false,
         endpoints: &[Chat, Embedding],
         adapter: &azure::AzureAi,
+    },
+    // AWS Bedrock: SigV4 from params / env / shared files, or a Bedrock API
+    // key as a bearer token; the base is the region's bedrock-runtime host
+    // (the adapter's `base`, which also reads `aws_bedrock_runtime_endpoint`).
+    Spec {
+        name: "bedrock",
+        default_base: "",
+        key_env: &["AWS_BEARER_TOKEN_BEDROCK"],
+        base_env: &[],
+        key_globals: &[],
+        key_required: false,
+        adapter: &bedrock::Bedrock,
+        endpoints: &[Chat, Embedding],
     },
 ];
 

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 use tokio::time::Instant;
 
@@ -113,7 +113,8 @@ impl TokenCache {
 
 /// One token request: `form` (an `application/x-www-form-urlencoded` body)
 /// POSTed to `uri` with the call's client, deadline and retries; an error
-/// status is mapped by `refused` (`status`, body). Returns the access token and
+/// status is mapped by `refused` (`status`, body; token endpoints say what they
+/// refuse in the body, so the headers are not passed on). Returns the access token and
 /// how long it lives (`expires_in`, seconds; 1 h when absent, at most a day).
 ///
 /// Errors: `refused`'s; `Authentication` when the answer is not JSON or has
@@ -129,12 +130,13 @@ pub async fn exchange(
         Bytes::from(form),
         HeaderValue::from_static("application/x-www-form-urlencoded"),
     );
+    let mapper = |status: u16, _: &HeaderMap, body: &[u8]| refused(status, body);
     let body = http::fetch(
         how.client,
         &req,
         how.deadline,
         how.num_retries,
-        refused,
+        &mapper,
         how.log,
     )
     .await?;

@@ -15,15 +15,24 @@ from typing import Any, Callable, Optional
 
 from fakeprov.anthropic import FakeAnthropic
 from fakeprov.azure import FakeAzure
+from fakeprov.bedrock import FakeBedrock
 from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
 from fakeprov.openai import FakeOpenAI
 from fakeprov.server import FakeServer, Reply
 from fakeprov.vertex import FakeVertex
 
-from .wire import AnthropicWire, AzureWire, GeminiWire, OllamaWire, Wire
+from .wire import AnthropicWire, AzureWire, BedrockWire, GeminiWire, OllamaWire, Wire
 
 KEY = "sk-differential-test"
+
+
+class BearerBedrock(FakeBedrock):
+    """The fake Bedrock runtime taking :data:`KEY` as a Bedrock API key (bearer token): both
+    libraries send ``api_key`` so, and litellm then needs no AWS credential lookup."""
+
+    def __init__(self) -> None:
+        super().__init__(bearer={KEY})
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,14 @@ PROVIDERS = (
     # litellm sends azure/ through the openai SDK's AzureOpenAI client:
     # {api_base}/openai/deployments/{deployment}/...?api-version=2025-02-01-preview.
     Provider("azure", "azure/gpt-4o", DiffAzure, lambda s: s.url, AzureWire(), "azure/emb"),
+    Provider(
+        "bedrock",
+        "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        BearerBedrock,
+        lambda s: s.url,
+        BedrockWire(),
+        "bedrock/amazon.titan-embed-text-v2:0",
+    ),
 )
 
 
@@ -214,7 +231,7 @@ HTTPS_IMAGE = "https://example.com/cat.png"
 IMAGE_PATH = "/cat.png"
 """Where the loopback image server serves the PNG: for Gemini and Ollama litellm downloads
 image URLs, so there the scenario's URL points at loopback instead of the internet."""
-DOWNLOADS_IMAGES = frozenset({"gemini", "ollama_chat"})
+DOWNLOADS_IMAGES = frozenset({"gemini", "ollama_chat", "bedrock"})
 JSON_SCHEMA = {
     "type": "json_schema",
     "json_schema": {

@@ -58,8 +58,10 @@ QUEUE_SIZE = 10_000
 #: Seconds the interpreter waits at exit for pending callback events.
 EXIT_FLUSH = 5.0
 
-#: Keyword arguments that are call plumbing or provider credentials and settings, not
-#: model parameters (``optional_params`` / ``model_parameters`` leave them out).
+#: Keyword arguments that are call plumbing, not model parameters
+#: (``optional_params`` / ``model_parameters`` leave them out). The provider params
+#: (``aws_secret_access_key``, ``azure_ad_token``, ``vertex_credentials``, ...) are left out
+#: too: several are secrets, which never reach a callback.
 _NOT_PARAMS = (
     _request._CALL_OPTIONS
     | _request._LITELLM_INTERNAL
