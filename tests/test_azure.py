@@ -504,6 +504,17 @@ def test_a_refused_credential_is_an_authentication_error(entra: FakeAzure) -> No
     assert entra.exchanges == 1
 
 
+def test_an_entra_outage_is_retried_within_the_calls_retries(entra: FakeAzure) -> None:
+    entra.token_outages = 1
+    r = call(entra, api_key=None, num_retries=1, **SP)
+    assert r.choices[0].message.content and entra.exchanges == 1
+    assert len([q for q in entra.requests if "/oauth2/" in q.path]) == 2
+    entra.token_outages = 5
+    with pytest.raises(litellm.ServiceUnavailableError) as ei:
+        call(entra, api_key=None, num_retries=0, **{**SP, "azure_scope": f"{SCOPE} x"})
+    assert ei.value.status_code == 503 and "temporarily unavailable" in str(ei.value)
+
+
 def test_bad_entra_settings_are_refused_before_io(
     entra: FakeAzure, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -193,6 +193,8 @@ class FakeAzure(FakeOpenAI):
         """Seconds the token endpoint waits before answering (to overlap first calls)."""
         self.token_forms: list[dict[str, str]] = []
         """The forms of the token requests answered with a token."""
+        self.token_outages = 0
+        """Token requests still to be answered with Entra's 503 ``temporarily_unavailable``."""
         self._lock = threading.Lock()
         self._serial = itertools.count(1)
 
@@ -246,6 +248,15 @@ class FakeAzure(FakeOpenAI):
             exchange.send_reply(reply, lambda: None)
             return
         form = {k: v[0] for k, v in parse_qs(req.body.decode()).items()}
+        with self._lock:
+            outage = self.token_outages > 0
+            self.token_outages -= int(outage)
+        if outage:
+            reply = entra_error(
+                503, "temporarily_unavailable", 50196, "The server is temporarily unavailable."
+            )
+            exchange.send_reply(reply, lambda: None)
+            return
         reply = self._refusal(tenant, form)
         if reply is not None:
             exchange.send_reply(reply, lambda: None)
