@@ -9,14 +9,13 @@ into litellm's objects with one ``model_validate_json``.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _endpoints, _request
 from ._observe import observed
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper, chunk_shape
-from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 from .types.utils import (
     Choices,
     EmbeddingResponse,
@@ -26,6 +25,9 @@ from .types.utils import (
     TranscriptionResponse,
     from_core_json,
 )
+
+if TYPE_CHECKING:  # imported where used: not on a chat call's path
+    from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 
 __all__ = [
     "acompletion",
@@ -348,6 +350,8 @@ def moderation(input: Any, model: Optional[str] = None, **kwargs: Any) -> Modera
     started = time.perf_counter()
     call = _moderation_call(input, model, kwargs)
     raw = _endpoints.send("moderation", call)
+    from .types.llms.openai import ModerationCreateResponse
+
     return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
 
 
@@ -358,6 +362,8 @@ async def amoderation(
     started = time.perf_counter()
     call = _moderation_call(input, model, kwargs)
     raw = await _endpoints.asend("moderation", call)
+    from .types.llms.openai import ModerationCreateResponse
+
     return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
 
 
@@ -466,6 +472,8 @@ def _speech_call(model: Any, input: Any, voice: Any, kwargs: dict[str, Any]) -> 
 def _speech_response(
     raw: bytes, call: _request.NativeCall, started: float, kwargs: dict[str, Any]
 ) -> HttpxBinaryResponseContent:
+    from .types.llms.openai import HttpxBinaryResponseContent
+
     media = _AUDIO_TYPES.get(str(kwargs.get("response_format") or "mp3"))
     return _endpoints.stamp(HttpxBinaryResponseContent(raw, media), call, started)
 
