@@ -217,6 +217,7 @@ fn openai_request(
         model: quirk_model(target),
         uploads: target.uploads,
         params: target.params,
+        fetched: target.fetched,
     };
     OPENAI.request(endpoint, &inner, body)
 }
@@ -482,6 +483,7 @@ mod tests {
             model,
             uploads: &[],
             params: p,
+            fetched: None,
         };
         adapter.request(endpoint, &t, br#"{"model":"x","max_tokens":3}"#.to_vec())
     }

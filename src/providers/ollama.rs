@@ -809,6 +809,7 @@ mod tests {
             model: "llama3.2",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         }
     }
 

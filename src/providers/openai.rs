@@ -634,6 +634,7 @@ mod tests {
             model: "gpt-4o",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         };
         let r = COMPATIBLE
             .request(Endpoint::Chat, &t, b"{}".to_vec())
@@ -736,6 +737,7 @@ mod tests {
             model,
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         }
     }
 

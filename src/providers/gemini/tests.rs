@@ -9,6 +9,7 @@ fn target<'a>(base: &'a str, key: Option<&'a str>) -> Target<'a> {
         model: "gemini-2.5-flash",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
+        fetched: None,
     }
 }
 
@@ -165,6 +166,7 @@ fn tool_calls_and_results_round_trip_the_thought_signature() {
         model: "gemini-3-flash",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
+        fetched: None,
     };
     let req = json!({"messages": [
         {"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{}"}}]}
@@ -224,6 +226,7 @@ fn parameters_map_to_generation_config() {
         model: "gemini-3-pro-preview",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
+        fetched: None,
     };
     let req = json!({"messages": [], "reasoning_effort": "medium"});
     let r = body(

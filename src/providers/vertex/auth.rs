@@ -40,7 +40,7 @@ use tokio::time::Instant;
 
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
-use crate::providers::{Exchange, Params, TokenSource};
+use crate::providers::{Exchange, Fetched, Params, TokenSource};
 
 /// The OAuth2 scope litellm asks for.
 pub const SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
@@ -332,8 +332,8 @@ impl TokenSource for Account {
     fn token<'a>(
         &'a self,
         how: &'a Exchange<'a>,
-    ) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + 'a>> {
-        Box::pin(self.access_token(how))
+    ) -> Pin<Box<dyn Future<Output = Result<Fetched, Error>> + Send + 'a>> {
+        Box::pin(async move { self.access_token(how).await.map(Fetched::Bearer) })
     }
 }
 

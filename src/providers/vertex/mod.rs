@@ -399,6 +399,7 @@ mod tests {
             model,
             uploads: &[],
             params: p,
+            fetched: None,
         }
     }
 
