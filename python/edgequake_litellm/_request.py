@@ -87,7 +87,7 @@ _PROVIDER_PARAMS: dict[str, str] = {
     "aws_region_name": "aws_region_name",
     "aws_profile_name": "aws_profile_name",
     "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
-    # litellm's STS / web-identity arguments: refused by the adapter (no network lookups).
+    # litellm's STS arguments: AssumeRole / AssumeRoleWithWebIdentity before the request.
     "aws_role_name": "aws_role_name",
     "aws_session_name": "aws_session_name",
     "aws_web_identity_token": "aws_web_identity_token",
