@@ -748,6 +748,22 @@ def test_assume_role_signs_with_the_temporary_credentials_fetched_once(
     assert sts.calls[-1]["RoleSessionName"].startswith("litellm-session-")
 
 
+def test_session_tags_are_sent_sorted_and_checked(aws: FakeBedrock, sts: FakeSTS) -> None:
+    tags = [{"Key": "team", "Value": "genai"}, {"Key": "cost", "Value": "c-1"}]
+    call(aws, aws_role_name=ROLE, aws_sts_endpoint=sts.url, aws_session_tags=tags)
+    [sent] = sts.calls
+    got = {k: v for k, v in sent.items() if k.startswith("Tags.")}
+    assert got == {
+        "Tags.member.1.Key": "cost",
+        "Tags.member.1.Value": "c-1",
+        "Tags.member.2.Key": "team",
+        "Tags.member.2.Value": "genai",
+    }
+    with pytest.raises(litellm.BadRequestError, match="Invalid 'aws_session_tags' value"):
+        call(aws, aws_role_name=ROLE, aws_sts_endpoint=sts.url, aws_session_tags=[{"Key": "x"}])
+    assert len(sts.requests) == 1
+
+
 def test_assume_role_once_for_concurrent_first_calls(aws: FakeBedrock, sts: FakeSTS) -> None:
     from fakeprov.server import Reply
 

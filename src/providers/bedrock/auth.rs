@@ -124,7 +124,8 @@ fn get(section: &[(String, String)], key: &str) -> Option<String> {
 /// 2. `aws_web_identity_token` + `aws_role_name` + `aws_session_name` (each
 ///    also `AWS_WEB_IDENTITY_TOKEN`, `AWS_ROLE_NAME`, `AWS_SESSION_NAME`):
 ///    AssumeRoleWithWebIdentity;
-/// 3. `aws_role_name`: AssumeRole signed with the keys of the call or the
+/// 3. `aws_role_name` (+ `aws_session_name`, `aws_external_id`, `aws_session_tags`):
+///    AssumeRole signed with the keys of the call or the
 ///    environment, else with the default chain's credentials (in EKS with
 ///    `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`: the pod's web identity,
 ///    used as is when `AWS_ROLE_ARN` is the role asked for);
@@ -283,6 +284,7 @@ fn assume_role(
         },
         external_id: params.get_or_env("aws_external_id", &["AWS_EXTERNAL_ID"]),
         duration: None,
+        tags: sts::session_tags(params.get("aws_session_tags"))?,
     };
     Ok(temporary(Fetch::AssumeRole(assume, base), LITELLM_MARGIN))
 }
@@ -407,6 +409,7 @@ fn profile_role(
         session,
         external_id: get(&section, "external_id"),
         duration: get(&section, "duration_seconds"),
+        tags: Vec::new(),
     };
     Ok(Some(temporary(
         Fetch::AssumeRole(assume, base),

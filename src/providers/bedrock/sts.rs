@@ -139,17 +139,21 @@ pub struct AssumeRole {
     pub session: SessionName,
     pub external_id: Option<String>,
     pub duration: Option<String>,
+    /// Session tags (`Key`, `Value`), sorted by key.
+    pub tags: Vec<(String, String)>,
 }
 
 impl AssumeRole {
     pub fn key(&self) -> String {
+        let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!(
-            "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+            "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
             self.sts.key(),
             self.role_arn,
             self.session.key(),
             self.external_id.as_deref().unwrap_or(""),
-            self.duration.as_deref().unwrap_or("")
+            self.duration.as_deref().unwrap_or(""),
+            tags.join("\u{0}")
         )
     }
 
@@ -167,10 +171,48 @@ impl AssumeRole {
         if let Some(d) = &self.duration {
             form.push(("DurationSeconds", d.clone()));
         }
+        let names: Vec<(String, String)> = (1..=self.tags.len())
+            .map(|i| {
+                (
+                    format!("Tags.member.{i}.Key"),
+                    format!("Tags.member.{i}.Value"),
+                )
+            })
+            .collect();
+        for ((key, value), (k, v)) in names.iter().zip(&self.tags) {
+            form.push((key, k.clone()));
+            form.push((value, v.clone()));
+        }
         let mut req = post(&self.sts.url, &form)?;
         auth::sign(&mut req, base, &self.sts.region, "sts", SystemTime::now())?;
         call(how, &req, "AssumeRole", None).await
     }
+}
+
+/// litellm's `aws_session_tags` (a JSON list of `{"Key", "Value"}` strings),
+/// sorted by key as litellm canonicalizes them; anything else is refused.
+pub fn session_tags(json: Option<&str>) -> Result<Vec<(String, String)>, Error> {
+    let Some(text) = json else {
+        return Ok(Vec::new());
+    };
+    let bad = || {
+        Error::new(
+            Kind::BadRequest,
+            "Invalid 'aws_session_tags' value. Expected a list of {'Key': <str>, 'Value': <str>} \
+             dicts, e.g. [{'Key': 'team', 'Value': 'genai'}].",
+        )
+    };
+    let list: Vec<Value> = serde_json::from_str(text).map_err(|_| bad())?;
+    let mut tags = list
+        .iter()
+        .map(|t| {
+            let o = t.as_object().filter(|o| o.len() == 2).ok_or_else(bad)?;
+            let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+            Ok((s("Key").ok_or_else(bad)?, s("Value").ok_or_else(bad)?))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    tags.sort();
+    Ok(tags)
 }
 
 /// Where a web identity token is read, each time one is needed (it rotates).
@@ -521,6 +563,25 @@ mod tests {
             error("AssumeRole", 503, b"", None).kind,
             Kind::ServiceUnavailable
         );
+    }
+
+    #[test]
+    fn session_tags_as_litellm_takes_them() {
+        let tags = session_tags(Some(
+            r#"[{"Key":"team","Value":"a"},{"Key":"env","Value":"p"}]"#,
+        ));
+        assert_eq!(
+            tags.unwrap(),
+            [("env".into(), "p".into()), ("team".into(), "a".into())]
+        );
+        assert!(session_tags(None).unwrap().is_empty());
+        for bad in [
+            r#"{"Key":"a"}"#,
+            r#"[{"Key":"a"}]"#,
+            r#"[{"Key":1,"Value":"v"}]"#,
+        ] {
+            assert_eq!(session_tags(Some(bad)).unwrap_err().kind, Kind::BadRequest);
+        }
     }
 
     #[test]
