@@ -64,6 +64,7 @@ impl Endpoint {
         Ok(Some(Endpoint { url, token }))
     }
 
+    /// The whole configuration, for the source cache's key (holds secrets: never printed).
     pub fn key(&self) -> String {
         let token = match &self.token {
             Some(Token::File(p)) => format!("file:{}", p.display()),
@@ -73,7 +74,9 @@ impl Endpoint {
         format!("{}\u{0}{token}", self.url)
     }
 
-    /// One fetch of the credentials.
+    /// One fetch of the credentials (the token file read now). Errors: the
+    /// endpoint's refusal ([`error`]), `Authentication` for an unreadable token
+    /// file or an answer without credentials, transport errors as `http::fetch` maps them.
     pub async fn fetch(&self, how: &Exchange<'_>) -> Result<Expiring, Error> {
         let mut req = HttpRequest::bodiless(reqwest::Method::GET, self.url.clone());
         req.headers

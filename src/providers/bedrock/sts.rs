@@ -144,6 +144,7 @@ pub struct AssumeRole {
 }
 
 impl AssumeRole {
+    /// The whole configuration, for the source cache's key (holds secrets: never printed).
     pub fn key(&self) -> String {
         let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!(
@@ -157,7 +158,8 @@ impl AssumeRole {
         )
     }
 
-    /// One signed `AssumeRole` call.
+    /// One `AssumeRole` call signed with `base`: the temporary credentials and
+    /// their expiry, or STS's refusal ([`error`]).
     pub async fn fetch(&self, how: &Exchange<'_>, base: &Credentials) -> Result<Expiring, Error> {
         let mut form = vec![
             ("Action", "AssumeRole".to_owned()),
@@ -344,6 +346,7 @@ pub struct WebIdentity {
 }
 
 impl WebIdentity {
+    /// The whole configuration, for the source cache's key (holds secrets: never printed).
     pub fn key(&self) -> String {
         format!(
             "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
@@ -355,7 +358,9 @@ impl WebIdentity {
         )
     }
 
-    /// One `AssumeRoleWithWebIdentity` call with the token read now.
+    /// One `AssumeRoleWithWebIdentity` call with the token read now: the
+    /// temporary credentials and their expiry, or STS's refusal ([`error`]),
+    /// the token stripped from it.
     pub async fn fetch(&self, how: &Exchange<'_>) -> Result<Expiring, Error> {
         let token = self.token.read()?;
         let mut form = vec![
