@@ -214,6 +214,32 @@ mod tests {
     }
 
     #[test]
+    fn a_relative_uri_is_under_the_ecs_host_and_wins() {
+        // The only test reading these variables (no other test races it).
+        std::env::set_var(
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "/v2/credentials/t-1",
+        );
+        std::env::set_var(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://10.0.0.1/creds",
+        );
+        std::env::set_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok");
+        let found = Endpoint::from_env();
+        for v in [
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        ] {
+            std::env::remove_var(v);
+        }
+        let endpoint = found.unwrap().unwrap();
+        assert_eq!(endpoint.url, "http://169.254.170.2/v2/credentials/t-1");
+        assert!(matches!(endpoint.token, Some(Token::Value(ref t)) if t == "tok"));
+        assert!(Endpoint::from_env().unwrap().is_none());
+    }
+
+    #[test]
     fn answers_and_refusals() {
         let got = parse(
             br#"{"AccessKeyId":"ASIA1","SecretAccessKey":"s","Token":"t","Expiration":"2015-08-30T12:36:00Z"}"#,
