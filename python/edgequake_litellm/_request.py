@@ -68,11 +68,18 @@ _CALL_OPTIONS = frozenset(
 _PROVIDER_PARAMS: dict[str, str] = {
     # Azure OpenAI / Azure AI Foundry (``azure_ad_token_provider`` is called here:
     # its token is sent as ``azure_ad_token``; ``base_model`` names the model a
-    # deployment serves, for the request quirks and for pricing)
+    # deployment serves, for the request quirks and for pricing; the Entra ID
+    # credentials are exchanged for a token by the core)
     "api_version": "api_version",
     "azure_ad_token": "azure_ad_token",
     "azure_ad_token_provider": "azure_ad_token",
     "base_model": "base_model",
+    "tenant_id": "tenant_id",
+    "client_id": "client_id",
+    "client_secret": "client_secret",
+    "azure_username": "azure_username",
+    "azure_password": "azure_password",
+    "azure_scope": "azure_scope",
     # Vertex AI
     "vertex_project": "vertex_project",
     "vertex_ai_project": "vertex_project",
@@ -371,11 +378,15 @@ def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, st
     base_model = _base_model(kwargs)
     if base_model is not None:
         params["base_model"] = base_model
-    if provider in ("azure", "azure_ai"):
+    cfg = _config()
+    if provider in ("azure", "azure_text", "azure_ai"):
         token = next((t for t in map(os.environ.get, _AZURE_TOKEN_ENV) if t), None)
         if token:
             params["azure_ad_token_env"] = token
-    cfg = _config()
+    default_version = getattr(cfg, "AZURE_DEFAULT_API_VERSION", None)
+    if provider in ("azure", "azure_text") and isinstance(default_version, str) and default_version:
+        # After the call's, litellm.api_version and AZURE_API_VERSION (read by the core).
+        params["azure_default_api_version"] = default_version
     for name in _PARAM_GLOBALS:
         v = getattr(cfg, name, None)
         if name not in params and isinstance(v, str) and v:

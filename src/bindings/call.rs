@@ -166,7 +166,7 @@ impl Call {
 
     /// The adapter's request, or the refusal of an endpoint the provider's
     /// registry row does not list (no I/O has happened yet).
-    /// `token` is what was fetched for this request (a bearer token is sent instead of the key).
+    /// `token` is what the adapter's token source fetched for this request.
     fn build(
         &self,
         endpoint: Endpoint,
@@ -178,7 +178,8 @@ impl Call {
         }
         let target = Target {
             base: &self.base,
-            api_key: token.and_then(Fetched::bearer).or(self.api_key.as_deref()),
+            api_key: self.api_key.as_deref(),
+            token: token.and_then(Fetched::bearer),
             model: &self.model,
             uploads: &self.uploads,
             params: &self.params,

@@ -1188,6 +1188,7 @@ mod tests {
         let t = Target {
             base: "http://h",
             api_key: Some("sk-ant-x"),
+            token: None,
             model: "claude-3-haiku-20240307",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,

@@ -12,6 +12,7 @@ pub mod body;
 pub mod framed;
 pub mod gemini;
 pub mod imagen;
+pub mod oauth;
 pub mod ollama;
 pub mod openai;
 pub mod responses_bridge;
@@ -34,14 +35,18 @@ use crate::trace::Trace;
 /// the call options an adapter may act on.
 pub struct Target<'a> {
     pub base: &'a str,
+    /// The call's API key (per call, else the registry row's env vars).
     pub api_key: Option<&'a str>,
+    /// The bearer token the adapter's [`Provider::token_source`] fetched for
+    /// this request; `None` when the adapter has no token source for the call.
+    pub token: Option<&'a str>,
     pub model: &'a str,
     /// Files sent as `multipart/form-data` with the body's fields (transcription).
     pub uploads: &'a [Upload],
     /// The provider-specific call arguments.
     pub params: &'a Params,
     /// What the adapter's [`Provider::token_source`] fetched for this request
-    /// (a bearer token also arrives as `api_key`); `None` without a token source.
+    /// (a bearer token also arrives as `token`); `None` without a token source.
     pub fetched: Option<&'a Fetched>,
 }
 
@@ -80,12 +85,12 @@ impl Params {
     }
 
     /// The values of the secret arguments (names with `token`, `secret`,
-    /// `credential` or `key` in them), to strip from errors.
+    /// `credential`, `key` or `password` in them), to strip from errors.
     pub fn secrets(&self) -> impl Iterator<Item = &str> {
         self.0
             .iter()
             .filter(|(k, _)| {
-                ["token", "secret", "credential", "key"]
+                ["token", "secret", "credential", "key", "password"]
                     .iter()
                     .any(|w| k.contains(w))
             })
@@ -186,7 +191,7 @@ pub struct Exchange<'a> {
 /// A secret a [`TokenSource`] fetched for one request.
 #[derive(Clone)]
 pub enum Fetched {
-    /// An OAuth2 bearer access token (Vertex AI), sent as `Target::api_key` too.
+    /// An OAuth2 bearer access token (Vertex AI, Azure Entra ID), also `Target::token`.
     Bearer(String),
     /// AWS temporary credentials (Bedrock: STS, the container endpoint) the
     /// adapter signs the request with.
@@ -275,7 +280,7 @@ pub trait Provider: Sync {
     /// `params` and `api_key`; credentials that are missing or unreadable are
     /// refused here. Awaited before each request is built; what it fetched
     /// reaches the adapter as `Target::fetched` (a bearer token as
-    /// `Target::api_key` too). Default: none (the key is sent as given).
+    /// `Target::token` too). Default: none (the key is sent as given).
     fn token_source(
         &self,
         params: &Params,
@@ -695,13 +700,24 @@ static SPECS: &[Spec] = &[
         adapter: &azure::Azure,
     },
     Spec {
+        // litellm's Azure legacy completions (instruct deployments); chat is sent as a prompt.
+        name: "azure_text",
+        default_base: "",
+        key_env: &["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"],
+        base_env: &["AZURE_API_BASE", "AZURE_OPENAI_ENDPOINT"],
+        key_globals: &["azure_key"],
+        key_required: false,
+        endpoints: &[Chat, TextCompletion],
+        adapter: &azure::AzureText,
+    },
+    Spec {
         name: "azure_ai",
         default_base: "",
         key_env: &["AZURE_AI_API_KEY"],
         base_env: &["AZURE_AI_API_BASE"],
         key_globals: &[],
         key_required: false,
-        endpoints: &[Chat],
+        endpoints: &[Chat, Embedding],
         adapter: &azure::AzureAi,
     },
     // AWS Bedrock: SigV4 from params / env / shared files, or a Bedrock API

@@ -806,6 +806,7 @@ mod tests {
         Target {
             base: "http://localhost:11434/",
             api_key: None,
+            token: None,
             model: "llama3.2",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,

@@ -631,6 +631,7 @@ mod tests {
         let t = Target {
             base: "http://h/v1/",
             api_key: Some("sk-x"),
+            token: None,
             model: "gpt-4o",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
@@ -734,6 +735,7 @@ mod tests {
         Target {
             base: "http://h/v1",
             api_key: None,
+            token: None,
             model,
             uploads: &[],
             params: &crate::providers::NO_PARAMS,

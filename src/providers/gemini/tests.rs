@@ -6,6 +6,7 @@ fn target<'a>(base: &'a str, key: Option<&'a str>) -> Target<'a> {
     Target {
         base,
         api_key: key,
+        token: None,
         model: "gemini-2.5-flash",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
@@ -163,6 +164,7 @@ fn tool_calls_and_results_round_trip_the_thought_signature() {
     let t = Target {
         base: "http://h",
         api_key: None,
+        token: None,
         model: "gemini-3-flash",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
@@ -223,6 +225,7 @@ fn parameters_map_to_generation_config() {
     let t = Target {
         base: "http://h",
         api_key: None,
+        token: None,
         model: "gemini-3-pro-preview",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,

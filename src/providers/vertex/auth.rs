@@ -18,28 +18,24 @@
 //!
 //! A token is cached per credentials until [`REFRESH_MARGIN`] before it
 //! expires (google-auth's `REFRESH_THRESHOLD`); concurrent callers wait for
-//! one exchange. The private key, the refresh token and the client secret
-//! never appear in an error or a debug line.
+//! one exchange ([`crate::providers::oauth`]). The private key, the refresh
+//! token and the client secret never appear in an error or a debug line.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use bytes::Bytes;
-use reqwest::header::HeaderValue;
 use ring::rand::SystemRandom;
 use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::PrivateKeyDer;
 use serde_json::{json, Map, Value};
-use tokio::time::Instant;
 
 use crate::error::{Error, Kind};
-use crate::http::{self, HttpRequest};
+use crate::providers::oauth::{self, Registry, TokenCache};
 use crate::providers::{Exchange, Fetched, Params, TokenSource};
 
 /// The OAuth2 scope litellm asks for.
@@ -52,18 +48,16 @@ const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const ASSERTION_LIFETIME: u64 = 3600;
 /// A token is refreshed this long before it expires (google-auth's `REFRESH_THRESHOLD`).
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(225);
-/// Credentials kept loaded at most (a process serving many tenants evicts them all past this).
-const MAX_ACCOUNTS: usize = 64;
 
 /// Loaded credentials, by their source (the JSON text or `path:` + the path).
-static ACCOUNTS: Mutex<BTreeMap<String, Arc<Account>>> = Mutex::new(BTreeMap::new());
+static ACCOUNTS: Registry<Account> = Registry::new();
 
 /// One set of credentials and its cached access token.
 pub struct Account {
     grant: Grant,
     token_uri: String,
     project_id: Option<String>,
-    cached: tokio::sync::Mutex<Option<Cached>>,
+    cached: TokenCache,
 }
 
 enum Grant {
@@ -77,11 +71,6 @@ enum Grant {
         client_secret: String,
         refresh_token: String,
     },
-}
-
-struct Cached {
-    token: String,
-    refresh_at: Instant,
 }
 
 impl std::fmt::Debug for Account {
@@ -137,20 +126,14 @@ pub fn account(params: &Params) -> Result<Option<Arc<Account>>, Error> {
         Source::Given(text) if looks_inline(text) => text.clone(),
         Source::Given(text) | Source::File(text) => format!("path:{text}"),
     };
-    let accounts = || ACCOUNTS.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(found) = accounts().get(&key) {
-        return Ok(Some(found.clone()));
-    }
-    let doc = match source {
-        Source::Given(text) if looks_inline(&text) => parse_inline(&text)?,
-        Source::Given(path) | Source::File(path) => read_file(&path)?,
+    let load = || {
+        let doc = match source {
+            Source::Given(text) if looks_inline(&text) => parse_inline(&text)?,
+            Source::Given(path) | Source::File(path) => read_file(&path)?,
+        };
+        Account::from_json(&doc)
     };
-    let loaded = Arc::new(Account::from_json(&doc)?);
-    let mut all = accounts();
-    if all.len() >= MAX_ACCOUNTS {
-        all.clear();
-    }
-    Ok(Some(all.entry(key).or_insert(loaded).clone()))
+    ACCOUNTS.get_or_load(key, load).map(Some)
 }
 
 /// JSON (after whitespace, quotes or a byte-order mark) or `base64:`.
@@ -245,7 +228,7 @@ impl Account {
             token_uri,
             // authorized_user credentials carry a quota project instead (as litellm reads them).
             project_id: field(doc, "project_id").or_else(|| field(doc, "quota_project_id")),
-            cached: tokio::sync::Mutex::new(None),
+            cached: TokenCache::new(REFRESH_MARGIN),
         })
     }
 
@@ -254,77 +237,36 @@ impl Account {
         self.project_id.as_deref()
     }
 
-    /// A cached token, else one exchange (callers arriving meanwhile wait for it).
-    async fn access_token(&self, how: &Exchange<'_>) -> Result<String, Error> {
-        let mut slot = self.cached.lock().await;
-        if let Some(c) = slot.as_ref().filter(|c| Instant::now() < c.refresh_at) {
-            return Ok(c.token.clone());
-        }
-        let (token, lifetime) = self.exchange(how).await?;
-        *slot = Some(Cached {
-            token: token.clone(),
-            refresh_at: Instant::now() + lifetime.saturating_sub(REFRESH_MARGIN),
-        });
-        Ok(token)
-    }
-
     /// The token request's form body.
     fn grant_form(&self, now: u64) -> Result<String, Error> {
-        let pairs: Vec<(&str, String)> = match &self.grant {
-            Grant::ServiceAccount { email, key_id, key } => vec![
-                ("grant_type", JWT_BEARER.to_owned()),
-                ("assertion", assertion(email, key_id.as_deref(), key, now)?),
-            ],
+        match &self.grant {
+            Grant::ServiceAccount { email, key_id, key } => oauth::form(&[
+                ("grant_type", JWT_BEARER),
+                ("assertion", &assertion(email, key_id.as_deref(), key, now)?),
+            ]),
             Grant::AuthorizedUser {
                 client_id,
                 client_secret,
                 refresh_token,
-            } => vec![
-                ("grant_type", "refresh_token".to_owned()),
-                ("client_id", client_id.clone()),
-                ("client_secret", client_secret.clone()),
-                ("refresh_token", refresh_token.clone()),
-            ],
-        };
-        serde_urlencoded::to_string(pairs)
-            .map_err(|e| Error::new(Kind::Api, format!("cannot encode the token request: {e}")))
+            } => oauth::form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", client_id),
+                ("client_secret", client_secret),
+                ("refresh_token", refresh_token),
+            ]),
+        }
     }
 
-    /// One token request: the access token and how long it lives.
-    async fn exchange(&self, how: &Exchange<'_>) -> Result<(String, Duration), Error> {
-        let req = HttpRequest::post(
-            self.token_uri.clone(),
-            Bytes::from(self.grant_form(unix_now())?),
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
+    /// A cached token, else one exchange at `token_uri` (callers arriving
+    /// meanwhile wait for it).
+    async fn access_token(&self, how: &Exchange<'_>) -> Result<String, Error> {
         let uri = self.token_uri.as_str();
-        let mapper = move |status: u16, _: &reqwest::header::HeaderMap, body: &[u8]| {
-            token_error(uri, status, body)
-        };
-        let body = http::fetch(
-            how.client,
-            &req,
-            how.deadline,
-            how.num_retries,
-            &mapper,
-            how.log,
-        )
-        .await?;
-        let doc: Value = serde_json::from_slice(&body)
-            .map_err(|_| refused(format!("the token endpoint {uri} did not answer with JSON")))?;
-        let token = doc
-            .get("access_token")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| refused(format!("the token endpoint {uri} sent no access_token")))?;
-        let lifetime = doc
-            .get("expires_in")
-            .and_then(Value::as_f64)
-            .unwrap_or(3600.0);
-        Ok((
-            token.to_owned(),
-            Duration::from_secs_f64(lifetime.clamp(0.0, 86_400.0)),
-        ))
+        let refused = move |status: u16, body: &[u8]| token_error(uri, status, body);
+        self.cached
+            .get(|| async {
+                oauth::exchange(how, uri, self.grant_form(unix_now())?, &refused).await
+            })
+            .await
     }
 }
 
@@ -395,18 +337,7 @@ fn assertion(
 /// A token endpoint's refusal (RFC 6749 §5.2 `{"error", "error_description"}`):
 /// `Authentication` for a 4xx, the status's kind (retried) for a 5xx.
 fn token_error(uri: &str, status: u16, body: &[u8]) -> Error {
-    let doc: Option<Value> = serde_json::from_slice(body).ok();
-    let text = |k: &str| {
-        doc.as_ref()
-            .and_then(|d| d.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let detail = match (text("error"), text("error_description")) {
-        (Some(e), Some(d)) => format!("{e}: {d}"),
-        (Some(e), None) => e,
-        _ => String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned(),
-    };
+    let detail = oauth::refusal_detail(body);
     let kind = match status {
         400..=499 => Kind::Authentication,
         _ => Kind::from_status(status),

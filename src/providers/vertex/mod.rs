@@ -142,7 +142,7 @@ fn post(url: String, payload: &Value, target: &Target) -> Result<HttpRequest, Er
     let bytes = serde_json::to_vec(payload)
         .map_err(|e| bad(format!("the request could not be serialized ({e})")))?;
     let mut req = HttpRequest::post_json(url, Bytes::from(bytes));
-    if let Some(token) = target.api_key {
+    if let Some(token) = target.token.or(target.api_key) {
         req.bearer(token)?;
     }
     Ok(req)
@@ -396,6 +396,7 @@ mod tests {
         Target {
             base,
             api_key: Some("ya29.token"),
+            token: None,
             model,
             uploads: &[],
             params: p,
