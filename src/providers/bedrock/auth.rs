@@ -155,7 +155,7 @@ pub fn resolve(params: &Params, api_key: Option<&str>) -> Result<Auth, Error> {
             token: TokenFrom::reference(token)?,
             litellm: true,
         };
-        return Ok(temporary(Fetch::WebIdentity(web), LITELLM_MARGIN));
+        return temporary(Fetch::WebIdentity(web), LITELLM_MARGIN);
     }
     if let Some(role) = role {
         return assume_role(params, &region, role, session);
@@ -194,8 +194,8 @@ const BOTOCORE_SESSION: &str = "botocore-session";
 /// How deep `source_profile` chains are followed.
 const MAX_PROFILE_DEPTH: usize = 5;
 
-fn temporary(fetch: Fetch, margin: std::time::Duration) -> Auth {
-    Auth::Temporary(Temporary::shared(fetch, margin))
+fn temporary(fetch: Fetch, margin: std::time::Duration) -> Result<Auth, Error> {
+    Temporary::shared(fetch, margin).map(Auth::Temporary)
 }
 
 /// `aws_access_key_id` + `aws_secret_access_key` (+ `aws_session_token`), each
@@ -259,9 +259,9 @@ fn assume_role(
             Some((irsa, _)) if irsa == role => {
                 let (_, fetch) = botocore_web_identity(params, region)?
                     .ok_or_else(|| missing("the web identity environment changed"))?;
-                return Ok(temporary(fetch, BOTOCORE_MARGIN));
+                return temporary(fetch, BOTOCORE_MARGIN);
             }
-            Some((_, fetch)) => Base::Temporary(Temporary::shared(fetch, LITELLM_MARGIN)),
+            Some((_, fetch)) => Base::Temporary(Temporary::shared(fetch, LITELLM_MARGIN)?),
             None => match default_chain(params, region)? {
                 Some(Auth::SigV4(keys)) => Base::Static(keys),
                 Some(Auth::Temporary(t)) => Base::Temporary(t),
@@ -286,7 +286,7 @@ fn assume_role(
         duration: None,
         tags: sts::session_tags(params.get("aws_session_tags"))?,
     };
-    Ok(temporary(Fetch::AssumeRole(assume, base), LITELLM_MARGIN))
+    temporary(Fetch::AssumeRole(assume, base), LITELLM_MARGIN)
 }
 
 /// botocore's chain after the environment's keys (see [`resolve`]).
@@ -296,13 +296,14 @@ fn default_chain(params: &Params, region: &str) -> Result<Option<Auth>, Error> {
         return Ok(Some(auth));
     }
     if let Some((_, fetch)) = botocore_web_identity(params, region)? {
-        return Ok(Some(temporary(fetch, BOTOCORE_MARGIN)));
+        return temporary(fetch, BOTOCORE_MARGIN).map(Some);
     }
     if let Some(auth) = from_files(&profile) {
         return Ok(Some(auth));
     }
-    Ok(container::Endpoint::from_env()?
-        .map(|endpoint| temporary(Fetch::Container(endpoint), BOTOCORE_MARGIN)))
+    container::Endpoint::from_env()?
+        .map(|endpoint| temporary(Fetch::Container(endpoint), BOTOCORE_MARGIN))
+        .transpose()
 }
 
 /// A profile's settings: its credentials-file section, then its config-file section.
@@ -355,7 +356,7 @@ fn profile_role(
             token: TokenFrom::File(PathBuf::from(file)),
             litellm: false,
         };
-        return Ok(Some(temporary(Fetch::WebIdentity(web), BOTOCORE_MARGIN)));
+        return temporary(Fetch::WebIdentity(web), BOTOCORE_MARGIN).map(Some);
     }
     let base = match (get(&section, "source_profile"), get(&section, "credential_source")) {
         (Some(source), _) => {
@@ -383,7 +384,7 @@ fn profile_role(
             })?),
             "EcsContainer" => match container::Endpoint::from_env()? {
                 Some(endpoint) => {
-                    Base::Temporary(Temporary::shared(Fetch::Container(endpoint), BOTOCORE_MARGIN))
+                    Base::Temporary(Temporary::shared(Fetch::Container(endpoint), BOTOCORE_MARGIN)?)
                 }
                 None => {
                     return Err(missing(
@@ -411,10 +412,7 @@ fn profile_role(
         duration: get(&section, "duration_seconds"),
         tags: Vec::new(),
     };
-    Ok(Some(temporary(
-        Fetch::AssumeRole(assume, base),
-        BOTOCORE_MARGIN,
-    )))
+    temporary(Fetch::AssumeRole(assume, base), BOTOCORE_MARGIN).map(Some)
 }
 
 fn missing(what: &str) -> Error {

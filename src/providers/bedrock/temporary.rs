@@ -9,16 +9,14 @@
 //! drives from the environment and the shared files refresh
 //! [`BOTOCORE_MARGIN`] before (its advisory refresh time).
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use tokio::time::Instant;
 
 use super::{container, sts};
 use crate::error::{Error, Kind};
+use crate::providers::oauth::{Registry, TokenCache};
 use crate::providers::{Exchange, Fetched, TokenSource};
 use crate::sigv4::Credentials;
 
@@ -26,11 +24,9 @@ use crate::sigv4::Credentials;
 pub const LITELLM_MARGIN: Duration = Duration::from_secs(60);
 /// botocore's advisory refresh time before refreshable credentials expire.
 pub const BOTOCORE_MARGIN: Duration = Duration::from_secs(15 * 60);
-/// Sources kept at most (a process serving many roles forgets them all past this).
-const MAX_SOURCES: usize = 64;
-
-/// Loaded sources by their whole configuration (which may hold secrets: never printed).
-static SOURCES: Mutex<BTreeMap<String, Arc<Temporary>>> = Mutex::new(BTreeMap::new());
+/// Loaded sources by their whole configuration (which may hold secrets: never
+/// printed), bounded as the OAuth2 sources are.
+static SOURCES: Registry<Temporary> = Registry::new();
 
 /// Credentials a request (an STS call, a Bedrock call) is signed with.
 pub enum Base {
@@ -90,17 +86,11 @@ pub struct Expiring {
     pub expires: Option<u64>,
 }
 
-struct Cached {
-    credentials: Credentials,
-    refresh_at: Instant,
-}
-
 /// One source of temporary credentials and its cache.
 pub struct Temporary {
     fetch: Fetch,
-    margin: Duration,
     key: String,
-    cached: tokio::sync::Mutex<Option<Cached>>,
+    cached: TokenCache<Credentials>,
 }
 
 impl std::fmt::Debug for Temporary {
@@ -118,46 +108,38 @@ impl std::fmt::Debug for Temporary {
 
 impl Temporary {
     /// The process-wide source for `fetch` (one cache per configuration),
-    /// refreshing `margin` before expiry.
-    pub fn shared(fetch: Fetch, margin: Duration) -> Arc<Temporary> {
+    /// refreshing `margin` before expiry. No I/O; never fails today (the
+    /// registry's loader is fallible in general).
+    pub fn shared(fetch: Fetch, margin: Duration) -> Result<Arc<Temporary>, Error> {
         let key = format!("{}\u{3}{}", fetch.key(), margin.as_secs());
-        let mut all = SOURCES.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(found) = all.get(&key) {
-            return found.clone();
-        }
-        if all.len() >= MAX_SOURCES {
-            all.clear();
-        }
-        let made = Arc::new(Temporary {
-            fetch,
-            margin,
-            key: key.clone(),
-            cached: tokio::sync::Mutex::new(None),
-        });
-        all.insert(key, made.clone());
-        made
+        let load = || {
+            Ok(Temporary {
+                fetch,
+                key: key.clone(),
+                cached: TokenCache::new(margin),
+            })
+        };
+        SOURCES.get_or_load(key.clone(), load)
     }
 
     /// Cached credentials while fresh, else one fetch (callers arriving
     /// meanwhile wait for it); a failed fetch caches nothing.
     async fn credentials(&self, how: &Exchange<'_>) -> Result<Credentials, Error> {
-        let mut slot = self.cached.lock().await;
-        if let Some(c) = slot.as_ref().filter(|c| Instant::now() < c.refresh_at) {
-            return Ok(c.credentials.clone());
-        }
-        let got = match &self.fetch {
-            Fetch::AssumeRole(role, base) => role.fetch(how, &base.credentials(how).await?).await?,
-            Fetch::WebIdentity(web) => web.fetch(how).await?,
-            Fetch::Container(endpoint) => endpoint.fetch(how).await?,
-        };
-        let lifetime = got.expires.map_or(Duration::from_secs(3600), |at| {
-            Duration::from_secs(at.saturating_sub(unix_now()))
-        });
-        *slot = Some(Cached {
-            credentials: got.credentials.clone(),
-            refresh_at: Instant::now() + lifetime.saturating_sub(self.margin),
-        });
-        Ok(got.credentials)
+        self.cached
+            .get(|| async {
+                let got = match &self.fetch {
+                    Fetch::AssumeRole(role, base) => {
+                        role.fetch(how, &base.credentials(how).await?).await?
+                    }
+                    Fetch::WebIdentity(web) => web.fetch(how).await?,
+                    Fetch::Container(endpoint) => endpoint.fetch(how).await?,
+                };
+                let lifetime = got.expires.map_or(Duration::from_secs(3600), |at| {
+                    Duration::from_secs(at.saturating_sub(unix_now()))
+                });
+                Ok((got.credentials, lifetime))
+            })
+            .await
     }
 }
 
