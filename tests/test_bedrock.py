@@ -826,6 +826,22 @@ def test_external_id_and_sts_refusals(aws: FakeBedrock, sts: FakeSTS) -> None:
     assert len(aws.requests) == 1, "no Bedrock request without credentials"
 
 
+def test_sts_faults_retries_and_missing_base_credentials(aws: FakeBedrock, sts: FakeSTS) -> None:
+    from fakeprov.aws_sts import sts_error
+
+    role = {"aws_role_name": ROLE, "aws_sts_endpoint": sts.url, "aws_session_name": "f"}
+    sts.enqueue(sts_error(503, "ServiceUnavailable", "try again"))
+    call(aws, num_retries=1, **role)
+    assert len(sts.requests) == 2 and len(sts.calls) == 1, "a 503 is retried"
+    sts.enqueue(sts_error(400, "Throttling", "Rate exceeded"))
+    with pytest.raises(litellm.RateLimitError, match="Throttling: Rate exceeded"):
+        call(aws, aws_session_name="g", aws_role_name=ROLE, aws_sts_endpoint=sts.url)
+    with pytest.raises(litellm.AuthenticationError, match="needs base credentials") as ei:
+        bare(aws, **role)
+    assert ei.value.llm_provider == "bedrock"
+    assert len(sts.requests) == 3 and len(aws.requests) == 1
+
+
 def test_assume_role_base_from_a_profile_role_chain(
     aws: FakeBedrock, sts: FakeSTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -935,6 +951,29 @@ def test_web_identity_from_the_environment_and_irsa_cross_account(
     assert assume["Action"] == "AssumeRole" and assume["RoleArn"] == OTHER_ROLE
     assert assume["signer"] in sts.issued
     signed_with(aws, sts.issued)
+
+
+def test_a_rotated_token_file_is_read_at_the_next_exchange(
+    aws: FakeBedrock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    with FakeSTS(aws, lifetime=902) as sts:  # botocore's 15 min margin: fresh for about 2 s
+        token = _token_file(tmp_path)
+        monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+        monkeypatch.setenv("AWS_ROLE_ARN", ROLE)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts.url)
+        bare(aws)
+        rotated = WEB_TOKEN + "-rotated"
+        sts.web_tokens.add(rotated)
+        token.write_text(rotated)
+        bare(aws)
+        assert len(sts.calls) == 1
+        time.sleep(2.5)
+        bare(aws)
+        assert [c["WebIdentityToken"] for c in sts.calls] == [WEB_TOKEN, rotated]
+        assert sts.calls[0]["RoleSessionName"].startswith("botocore-session-")
+        signed_with(aws, sts.issued)
 
 
 def test_container_credentials(
