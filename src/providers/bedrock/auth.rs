@@ -4,21 +4,18 @@
 //!
 //! - a Bedrock API key (`api_key=` or `AWS_BEARER_TOKEN_BEDROCK`) is sent as
 //!   `Authorization: Bearer …` and nothing is signed;
-//! - else SigV4 with: the profile `aws_profile_name` (or `AWS_PROFILE_NAME`)
-//!   from the shared files; else `aws_access_key_id` + `aws_secret_access_key`
-//!   (+ `aws_session_token`), each falling back to `AWS_ACCESS_KEY_ID` /
-//!   `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`; else the profile
-//!   `AWS_PROFILE` (else `default`) from the shared files
+//! - else SigV4, with the first credentials [`resolve`] finds: temporary ones
+//!   fetched before the request (STS roles and web identities, [`super::sts`];
+//!   container credentials, [`super::container`]; cached in
+//!   [`super::temporary`]), a profile of the shared files
 //!   (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`, sections
 //!   `[name]`; `AWS_CONFIG_FILE`, default `~/.aws/config`, sections
-//!   `[profile name]` / `[default]`).
+//!   `[profile name]` / `[default]`), or keys from the call or the
+//!   environment. No SSO, `credential_process` or instance metadata (IMDS).
 //!
-//! Roles, web identities and container credentials are fetched before the
-//! request ([`resolve`] lists the order; [`super::sts`], [`super::container`],
-//! [`super::temporary`]); no SSO or instance metadata (IMDS). Region: `aws_region_name`, else the
-//! region of an ARN model id, else `AWS_REGION_NAME`, `AWS_REGION`,
-//! `AWS_DEFAULT_REGION`, the profile's `region` in the config file, else
-//! `us-west-2` (litellm's fallback).
+//! Region: `aws_region_name`, else the region of an ARN model id, else
+//! `AWS_REGION_NAME`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's
+//! `region` in the config file, else `us-west-2` (litellm's fallback).
 
 use std::path::PathBuf;
 use std::sync::Arc;
