@@ -1,7 +1,8 @@
 """AWS Bedrock against a fake bedrock-runtime that verifies SigV4 on every request: Converse
 (plain, streamed sync/async, tools with a result round trip, system and cache points, vision,
 reasoning), InvokeModel for Claude, Titan/Cohere embeddings, every credential source (params,
-env, shared files with profiles, session tokens, Bedrock API keys), percent-encoded ARN ids,
+env, shared files with profiles, session tokens, Bedrock API keys; STS AssumeRole, web identity
+and container credentials against the fakes of fakeprov.aws_sts), percent-encoded ARN ids,
 refusals before I/O, AWS errors, and secrets kept out of errors."""
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ from typing import Any
 import pytest
 
 import edgequake_litellm as litellm
+from fakeprov.aws_sts import (
+    CONTAINER_TOKEN,
+    OTHER_ROLE,
+    ROLE,
+    WEB_TOKEN,
+    FakeContainerCredentials,
+    FakeSTS,
+)
 from fakeprov.bedrock import (
     ACCESS_KEY,
     BEARER_TOKEN,
@@ -66,6 +75,21 @@ _AWS_ENV = (
     "AWS_CONFIG_FILE",
     "AWS_BEARER_TOKEN_BEDROCK",
     "AWS_BEDROCK_RUNTIME_ENDPOINT",
+    "AWS_ROLE_NAME",
+    "AWS_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN",
+    "AWS_STS_ENDPOINT",
+    "AWS_EXTERNAL_ID",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "LITELLM_OIDC_ALLOWED_CREDENTIAL_DIRS",
 )
 
 
@@ -669,8 +693,354 @@ def test_documents_are_named_bytes(aws: FakeBedrock) -> None:
     assert doc["name"].startswith("DocumentPDFmessages_") and doc["name"].endswith("_pdf")
 
 
-def test_sts_arguments_are_refused_before_io(aws: FakeBedrock) -> None:
-    for name in ("aws_role_name", "aws_web_identity_token"):
-        with pytest.raises(litellm.BadRequestError, match=f"{name} is not supported"):
-            call(aws, **{name: "arn:aws:iam::123456789012:role/x"})
-    assert aws.requests == []
+# -- temporary credentials: STS, web identity, container ----------------------------------
+
+
+@pytest.fixture
+def sts(aws: FakeBedrock) -> Iterator[FakeSTS]:
+    with FakeSTS(aws) as server:
+        yield server
+
+
+def bare(aws: FakeBedrock, **kw: Any) -> Any:
+    """A call with no keys: the credentials come from ``kw`` or the environment."""
+    kw.setdefault("model", CLAUDE)
+    kw.setdefault("num_retries", 0)
+    kw.setdefault("aws_region_name", "us-east-1")
+    return litellm.completion(messages=MSGS, aws_bedrock_runtime_endpoint=aws.url, **kw)
+
+
+def signed_with(aws: FakeBedrock, issued: dict[str, tuple[str, str]], n: int = -1) -> str:
+    """The temporary key the Bedrock request ``n`` was signed with, checking its session token."""
+    key = aws.verified[n].removeprefix("sigv4:")
+    assert key in issued, aws.verified
+    secret, token = issued[key]
+    req = aws.requests[n]
+    assert req.headers["x-amz-security-token"] == token
+    assert f"Credential={key}/" in req.headers["authorization"]
+    assert secret not in json.dumps(req.headers)
+    return key
+
+
+def test_assume_role_signs_with_the_temporary_credentials_fetched_once(
+    aws: FakeBedrock, sts: FakeSTS
+) -> None:
+    role = {"aws_role_name": ROLE, "aws_session_name": "team-a", "aws_sts_endpoint": sts.url}
+    call(aws, **role)
+    [first] = sts.calls
+    assert first["Action"] == "AssumeRole" and first["RoleArn"] == ROLE
+    assert first["RoleSessionName"] == "team-a" and first["signer"] == ACCESS_KEY
+    assert "ExternalId" not in first
+    assert "/us-east-1/sts/aws4_request" in sts.requests[0].headers["authorization"]
+    key = signed_with(aws, sts.issued)
+    call(aws, **role)
+    assert "".join(c.choices[0].delta.content or "" for c in call(aws, stream=True, **role))
+    litellm.embedding(
+        model="bedrock/amazon.titan-embed-text-v2:0",
+        input="x",
+        aws_bedrock_runtime_endpoint=aws.url,
+        **keys(**role),
+    )
+    assert len(sts.calls) == 1
+    assert aws.verified == [f"sigv4:{key}"] * 4
+    # Without aws_session_name: litellm's generated name.
+    call(aws, aws_role_name=ROLE, aws_sts_endpoint=sts.url)
+    assert sts.calls[-1]["RoleSessionName"].startswith("litellm-session-")
+
+
+def test_session_tags_are_sent_sorted_and_checked(aws: FakeBedrock, sts: FakeSTS) -> None:
+    tags = [{"Key": "team", "Value": "genai"}, {"Key": "cost", "Value": "c-1"}]
+    call(aws, aws_role_name=ROLE, aws_sts_endpoint=sts.url, aws_session_tags=tags)
+    [sent] = sts.calls
+    got = {k: v for k, v in sent.items() if k.startswith("Tags.")}
+    assert got == {
+        "Tags.member.1.Key": "cost",
+        "Tags.member.1.Value": "c-1",
+        "Tags.member.2.Key": "team",
+        "Tags.member.2.Value": "genai",
+    }
+    with pytest.raises(litellm.BadRequestError, match="Invalid 'aws_session_tags' value"):
+        call(aws, aws_role_name=ROLE, aws_sts_endpoint=sts.url, aws_session_tags=[{"Key": "x"}])
+    assert len(sts.requests) == 1
+
+
+def test_assume_role_once_for_concurrent_first_calls(aws: FakeBedrock, sts: FakeSTS) -> None:
+    from fakeprov.server import Reply
+
+    sts.enqueue(Reply(delay=0.3))
+
+    async def many() -> list[Any]:
+        return await asyncio.gather(
+            *(
+                litellm.acompletion(
+                    model=CLAUDE,
+                    messages=MSGS,
+                    aws_bedrock_runtime_endpoint=aws.url,
+                    aws_role_name=ROLE,
+                    aws_sts_endpoint=sts.url,
+                    num_retries=0,
+                    **keys(),
+                )
+                for _ in range(8)
+            )
+        )
+
+    answers = asyncio.run(many())
+    assert len(answers) == 8 and len(sts.requests) == 1
+    assert len({v for v in aws.verified}) == 1 and len(aws.verified) == 8
+
+
+def test_temporary_credentials_are_refreshed_before_they_expire(aws: FakeBedrock) -> None:
+    import time
+
+    with FakeSTS(aws, lifetime=62) as sts:  # litellm's 60 s margin: fresh for about 2 s
+        role = {"aws_role_name": ROLE, "aws_sts_endpoint": sts.url, "aws_session_name": "r"}
+        call(aws, **role)
+        call(aws, **role)
+        assert len(sts.calls) == 1
+        time.sleep(2.5)
+        call(aws, **role)
+        assert len(sts.calls) == 2
+        assert aws.verified[0] == aws.verified[1] != aws.verified[2]
+        signed_with(aws, sts.issued)
+
+
+def test_external_id_and_sts_refusals(aws: FakeBedrock, sts: FakeSTS) -> None:
+    sts.external_ids[ROLE] = "ext-7"
+    role = {"aws_role_name": ROLE, "aws_sts_endpoint": sts.url, "aws_session_name": "x"}
+    with pytest.raises(litellm.PermissionDeniedError) as ei:
+        call(aws, **role)
+    e = ei.value
+    assert e.status_code == 403 and e.llm_provider == "bedrock"
+    assert "AccessDenied: User: arn:aws:iam::123456789012:user/" in str(e)
+    call(aws, aws_external_id="ext-7", **role)
+    assert sts.calls[-1]["ExternalId"] == "ext-7"
+    wrong = "wrongSecretKey/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        call(aws, aws_secret_access_key=wrong, aws_external_id="ext-7", **role)
+    assert ei.value.status_code == 403 and "SignatureDoesNotMatch" in str(ei.value)
+    for text in (str(ei.value), repr(ei.value), json.dumps(ei.value.body, default=str)):
+        assert wrong not in text and SECRET_KEY not in text
+    with pytest.raises(litellm.AuthenticationError, match="InvalidClientTokenId"):
+        call(aws, aws_access_key_id="AKIDUNKNOWN", aws_external_id="ext-7", **role)
+    assert len(aws.requests) == 1, "no Bedrock request without credentials"
+
+
+def test_sts_faults_retries_and_missing_base_credentials(aws: FakeBedrock, sts: FakeSTS) -> None:
+    from fakeprov.aws_sts import sts_error
+
+    role = {"aws_role_name": ROLE, "aws_sts_endpoint": sts.url, "aws_session_name": "f"}
+    sts.enqueue(sts_error(503, "ServiceUnavailable", "try again"))
+    call(aws, num_retries=1, **role)
+    assert len(sts.requests) == 2 and len(sts.calls) == 1, "a 503 is retried"
+    sts.enqueue(sts_error(400, "Throttling", "Rate exceeded"))
+    with pytest.raises(litellm.RateLimitError, match="Throttling: Rate exceeded"):
+        call(aws, aws_session_name="g", aws_role_name=ROLE, aws_sts_endpoint=sts.url)
+    with pytest.raises(litellm.AuthenticationError, match="needs base credentials") as ei:
+        bare(aws, **role)
+    assert ei.value.llm_provider == "bedrock"
+    assert len(sts.requests) == 3 and len(aws.requests) == 1
+
+
+def test_assume_role_base_from_a_profile_role_chain(
+    aws: FakeBedrock, sts: FakeSTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "credentials").write_text(
+        f"[base]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {SECRET_KEY}\n"
+    )
+    (tmp_path / "config").write_text(
+        f"[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\n"
+        "role_session_name = dev-session\n"
+        f"[profile cross]\nrole_arn = {OTHER_ROLE}\nsource_profile = dev\n"
+    )
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts.url)
+    bare(aws, aws_profile_name="dev")
+    [dev] = sts.calls
+    assert (dev["RoleArn"], dev["RoleSessionName"], dev["signer"]) == (
+        ROLE,
+        "dev-session",
+        ACCESS_KEY,
+    )
+    signed_with(aws, sts.issued)
+    monkeypatch.setenv("AWS_PROFILE", "cross")
+    bare(aws)
+    assert [c["RoleArn"] for c in sts.calls] == [ROLE, OTHER_ROLE]
+    assert sts.calls[1]["signer"] in sts.issued, "the chained role is signed by the first one's"
+    assert sts.calls[1]["RoleSessionName"].startswith("botocore-session-")
+    signed_with(aws, sts.issued)
+
+
+def _token_file(tmp_path: Path, token: str = WEB_TOKEN) -> Path:
+    path = tmp_path / "eks.amazonaws.com" / "token"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(token + "\n")
+    return path
+
+
+def test_web_identity_by_params(
+    aws: FakeBedrock, sts: FakeSTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LITELLM_OIDC_ALLOWED_CREDENTIAL_DIRS", str(tmp_path))
+    web = {
+        "aws_web_identity_token": f"oidc/file/{_token_file(tmp_path)}",
+        "aws_role_name": ROLE,
+        "aws_session_name": "irsa-session",
+        "aws_sts_endpoint": sts.url,
+    }
+    bare(aws, **web)
+    bare(aws, **web)
+    [sent] = sts.calls
+    assert sent["Action"] == "AssumeRoleWithWebIdentity" and sent["WebIdentityToken"] == WEB_TOKEN
+    assert sent["RoleSessionName"] == "irsa-session" and sent["DurationSeconds"] == "3600"
+    policy = json.loads(sent["Policy"])
+    assert "bedrock:InvokeModel" in policy["Statement"][0]["Action"]
+    assert "authorization" not in sts.requests[0].headers, "AssumeRoleWithWebIdentity is unsigned"
+    signed_with(aws, sts.issued)
+    monkeypatch.setenv("MY_OIDC", WEB_TOKEN)
+    bare(aws, **{**web, "aws_web_identity_token": "oidc/env/MY_OIDC"})
+    assert len(sts.calls) == 2
+    # A token the identity provider does not know: STS's code, the token's audience, no token.
+    bad = WEB_TOKEN.replace("c2lnbmF0dXJl", "b3RoZXI")
+    monkeypatch.setenv("BAD_OIDC", bad)
+    with pytest.raises(litellm.AuthenticationError) as ei:
+        bare(aws, **{**web, "aws_web_identity_token": "oidc/env/BAD_OIDC"})
+    text = str(ei.value) + repr(ei.value)
+    assert "InvalidIdentityToken" in text and 'aud="sts.amazonaws.com"' in text
+    assert bad not in text and WEB_TOKEN not in text
+
+
+def test_web_identity_references_refused_before_io(
+    aws: FakeBedrock, sts: FakeSTS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web = {"aws_role_name": ROLE, "aws_session_name": "s", "aws_sts_endpoint": sts.url}
+    with pytest.raises(litellm.AuthenticationError, match="could not be retrieved") as ei:
+        bare(aws, aws_web_identity_token=WEB_TOKEN, **web)
+    assert WEB_TOKEN not in str(ei.value) + repr(ei.value)
+    with pytest.raises(litellm.BadRequestError, match="outside the allowed"):
+        bare(aws, aws_web_identity_token="oidc/file//etc/passwd", **web)
+    with pytest.raises(litellm.BadRequestError, match="oidc/github/ is not supported"):
+        bare(aws, aws_web_identity_token="oidc/github/sts.amazonaws.com", **web)
+    monkeypatch.setenv("SOME_VAR", "x")
+    with pytest.raises(litellm.BadRequestError, match="Invalid web identity token reference"):
+        bare(aws, aws_web_identity_token="SOME_VAR", **web)
+    assert sts.requests == [] and aws.requests == []
+
+
+def test_web_identity_from_the_environment_and_irsa_cross_account(
+    aws: FakeBedrock, sts: FakeSTS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(_token_file(tmp_path)))
+    monkeypatch.setenv("AWS_ROLE_ARN", ROLE)
+    monkeypatch.setenv("AWS_ROLE_SESSION_NAME", "pod-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts.url)
+    bare(aws)
+    bare(aws)
+    [pod] = sts.calls
+    assert pod["Action"] == "AssumeRoleWithWebIdentity" and pod["RoleSessionName"] == "pod-1"
+    assert "Policy" not in pod, "botocore sends no session policy"
+    signed_with(aws, sts.issued)
+    # aws_role_name the pod already runs as: its web identity as is.
+    bare(aws, aws_role_name=ROLE)
+    assert len(sts.calls) == 1
+    # Another account's role: the pod's web identity, then AssumeRole signed with it.
+    bare(aws, aws_role_name=OTHER_ROLE, aws_session_name="x-acct")
+    web, assume = sts.calls[1:]
+    assert web["Action"] == "AssumeRoleWithWebIdentity" and web["RoleSessionName"] == "x-acct"
+    assert assume["Action"] == "AssumeRole" and assume["RoleArn"] == OTHER_ROLE
+    assert assume["signer"] in sts.issued
+    signed_with(aws, sts.issued)
+
+
+def test_a_rotated_token_file_is_read_at_the_next_exchange(
+    aws: FakeBedrock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    with FakeSTS(aws, lifetime=902) as sts:  # botocore's 15 min margin: fresh for about 2 s
+        token = _token_file(tmp_path)
+        monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+        monkeypatch.setenv("AWS_ROLE_ARN", ROLE)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts.url)
+        bare(aws)
+        rotated = WEB_TOKEN + "-rotated"
+        sts.web_tokens.add(rotated)
+        token.write_text(rotated)
+        bare(aws)
+        assert len(sts.calls) == 1
+        time.sleep(2.5)
+        bare(aws)
+        assert [c["WebIdentityToken"] for c in sts.calls] == [WEB_TOKEN, rotated]
+        assert sts.calls[0]["RoleSessionName"].startswith("botocore-session-")
+        signed_with(aws, sts.issued)
+
+
+def test_container_credentials(
+    aws: FakeBedrock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeContainerCredentials(aws) as ecs:
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.uri)
+        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_TOKEN)
+        bare(aws)
+        bare(aws)
+        assert len(ecs.requests) == 1
+        assert ecs.requests[0].headers["authorization"] == CONTAINER_TOKEN
+        signed_with(aws, ecs.issued)
+        token_file = tmp_path / "pod-identity-token"
+        token_file.write_text(CONTAINER_TOKEN)
+        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(token_file))
+        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "ignored-when-a-file-is-set")
+        bare(aws)
+        assert len(ecs.requests) == 2, "another source: another cache"
+        signed_with(aws, ecs.issued)
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.1.2.3/creds")
+    with pytest.raises(litellm.BadRequestError, match="Unsupported host"):
+        bare(aws)
+
+
+def test_container_refusal_names_the_code(
+    aws: FakeBedrock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeContainerCredentials(aws) as ecs:
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.uri)
+        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong-token-value")
+        with pytest.raises(litellm.AuthenticationError) as ei:
+            bare(aws)
+        e = ei.value
+        assert e.status_code == 401 and "AccessDenied: invalid token" in str(e)
+        assert "wrong-token-value" not in str(e) + repr(e)
+        assert aws.requests == []
+
+
+def test_temporary_secrets_stay_out_of_callbacks_and_logs(
+    aws: FakeBedrock,
+    sts: FakeSTS,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from edgequake_litellm.integrations.custom_logger import CustomLogger
+    from edgequake_litellm.litellm_core_utils import litellm_logging
+
+    seen: list[Any] = []
+
+    class Recorder(CustomLogger):
+        def log_success_event(
+            self, kwargs: dict[str, Any], response_obj: Any, start_time: Any, end_time: Any
+        ) -> None:
+            seen.append((kwargs, response_obj))
+
+    monkeypatch.setattr(litellm, "callbacks", [Recorder()])
+    litellm._turn_on_debug()
+    caplog.set_level(logging.DEBUG, logger="LiteLLM")
+    try:
+        call(aws, aws_role_name=ROLE, aws_sts_endpoint=sts.url, aws_session_name="s")
+        assert litellm_logging.flush(10)
+    finally:
+        monkeypatch.setattr(litellm, "set_verbose", False)
+    assert len(seen) == 1
+    logs = "\n".join(r.getMessage() for r in caplog.records)
+    [(secret, token)] = sts.issued.values()
+    for text in (repr(seen), logs):
+        for s in (secret, token, SECRET_KEY):
+            assert s not in text

@@ -94,12 +94,13 @@ _PROVIDER_PARAMS: dict[str, str] = {
     "aws_region_name": "aws_region_name",
     "aws_profile_name": "aws_profile_name",
     "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
-    # litellm's STS / web-identity arguments: refused by the adapter (no network lookups).
+    # litellm's STS arguments: AssumeRole / AssumeRoleWithWebIdentity before the request.
     "aws_role_name": "aws_role_name",
     "aws_session_name": "aws_session_name",
     "aws_web_identity_token": "aws_web_identity_token",
     "aws_sts_endpoint": "aws_sts_endpoint",
     "aws_external_id": "aws_external_id",
+    "aws_session_tags": "aws_session_tags",
 }
 
 #: Providers that authenticate with their own credentials (``vertex_credentials``, AWS
@@ -369,7 +370,7 @@ def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, st
             v = _entra_token(v)
         elif k == "base_model":
             continue  # read with model_info's below
-        if isinstance(v, dict):
+        if isinstance(v, (dict, list, tuple)):
             v = json.dumps(v)
         if not isinstance(v, str):
             raise bad_request(f"{k} must be a string, got {type(v).__name__}")

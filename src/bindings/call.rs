@@ -15,8 +15,8 @@ use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
 use crate::multipart::Upload;
 use crate::providers::{
-    self, batch, responses_bridge, Endpoint, Exchange, Params, Provider, Spec, StreamDecoder,
-    Target, TokenSource,
+    self, batch, responses_bridge, Endpoint, Exchange, Fetched, Params, Provider, Spec,
+    StreamDecoder, Target, TokenSource,
 };
 use crate::runtime;
 use crate::trace::Trace;
@@ -45,6 +45,15 @@ pub struct Call {
     log: Trace,
     uploads: Vec<Upload>,
     params: Params,
+}
+
+/// `e` without the secrets of what a token source fetched.
+fn redact_fetched(e: Error, fetched: Option<&Fetched>) -> Error {
+    fetched
+        .map(Fetched::secrets)
+        .unwrap_or_default()
+        .into_iter()
+        .fold(e, |e, s| e.redact(Some(s)))
 }
 
 impl Call {
@@ -157,12 +166,12 @@ impl Call {
 
     /// The adapter's request, or the refusal of an endpoint the provider's
     /// registry row does not list (no I/O has happened yet).
-    /// `token` is the one fetched for this request, sent instead of the key.
+    /// `token` is what the adapter's token source fetched for this request.
     fn build(
         &self,
         endpoint: Endpoint,
         body: Vec<u8>,
-        token: Option<&str>,
+        token: Option<&Fetched>,
     ) -> Result<HttpRequest, Error> {
         if !self.spec.serves(endpoint) {
             return Err(providers::unsupported(endpoint, self.spec.name));
@@ -170,23 +179,24 @@ impl Call {
         let target = Target {
             base: &self.base,
             api_key: self.api_key.as_deref(),
-            token,
+            token: token.and_then(Fetched::bearer),
             model: &self.model,
             uploads: &self.uploads,
             params: &self.params,
+            fetched: token,
         };
         let mut req = self.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;
         Ok(req)
     }
 
-    /// The bearer token of the adapter's token source, if it has one (cached,
+    /// The secret of the adapter's token source, if it has one (cached,
     /// else fetched within the call's deadline and retries).
     async fn token(
         &self,
         client: &reqwest::Client,
         deadline: Option<Instant>,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Option<Fetched>, Error> {
         let Some(source) = &self.tokens else {
             return Ok(None);
         };
@@ -269,7 +279,7 @@ impl Call {
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Error> {
         let token = self.token(client, deadline).await?;
-        let req = self.build(endpoint, body, token.as_deref())?;
+        let req = self.build(endpoint, body, token.as_ref())?;
         let bytes = http::fetch(
             client,
             &req,
@@ -279,7 +289,7 @@ impl Call {
             self.log,
         )
         .await
-        .map_err(|e| self.unreachable(e).redact(token.as_deref()))?;
+        .map_err(|e| redact_fetched(self.unreachable(e), token.as_ref()))?;
         self.adapter.response(endpoint, &self.model, bytes.to_vec())
     }
 
@@ -297,7 +307,7 @@ impl Call {
             let client = runtime::client(&self.ssl_verify)?;
             let deadline = self.deadline();
             let token = self.token(&client, deadline).await?;
-            let token = token.as_deref();
+            let token = token.as_ref();
             let (req, decoder) = if self.bridged(endpoint) {
                 let responses = responses_bridge::request(&body)?;
                 let chat = responses_bridge::to_chat(&responses)?;
@@ -320,7 +330,7 @@ impl Call {
             )
             .await
             .map(|resp| (resp, decoder))
-            .map_err(|e| self.unreachable(e).redact(token))
+            .map_err(|e| redact_fetched(self.unreachable(e), token))
         };
         let (resp, decoder) = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);

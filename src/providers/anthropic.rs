@@ -1192,6 +1192,7 @@ mod tests {
             model: "claude-3-haiku-20240307",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         };
         let msgs = br#"{"model":"x","messages":[{"role":"user","content":"hi"}]}"#.to_vec();
         let r = Anthropic.request(Endpoint::Chat, &t, msgs).unwrap();

@@ -28,6 +28,7 @@ use tokio::time::Instant;
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::multipart::Upload;
+use crate::sigv4::Credentials;
 use crate::trace::Trace;
 
 /// Where a call goes: the resolved base URL, key and provider model id, and
@@ -44,6 +45,9 @@ pub struct Target<'a> {
     pub uploads: &'a [Upload],
     /// The provider-specific call arguments.
     pub params: &'a Params,
+    /// What the adapter's [`Provider::token_source`] fetched for this request
+    /// (a bearer token also arrives as `token`); `None` without a token source.
+    pub fetched: Option<&'a Fetched>,
 }
 
 /// Provider-specific call arguments, by litellm's keyword names
@@ -184,16 +188,59 @@ pub struct Exchange<'a> {
     pub log: Trace,
 }
 
-/// A bearer token fetched over the network before the request it authorizes
-/// (an OAuth2 access token), cached and refreshed by the source itself.
+/// A secret a [`TokenSource`] fetched for one request.
+#[derive(Clone)]
+pub enum Fetched {
+    /// An OAuth2 bearer access token (Vertex AI, Azure Entra ID), also `Target::token`.
+    Bearer(String),
+    /// AWS temporary credentials (Bedrock: STS, the container endpoint) the
+    /// adapter signs the request with.
+    Aws(Credentials),
+}
+
+impl Fetched {
+    /// The bearer token, if that is what was fetched.
+    pub fn bearer(&self) -> Option<&str> {
+        match self {
+            Fetched::Bearer(t) => Some(t),
+            Fetched::Aws(_) => None,
+        }
+    }
+
+    /// Every secret value in it, to strip from errors.
+    pub fn secrets(&self) -> Vec<&str> {
+        match self {
+            Fetched::Bearer(t) => vec![t],
+            Fetched::Aws(c) => {
+                let mut out = vec![c.secret_access_key.as_str()];
+                out.extend(c.session_token.as_deref());
+                out
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Fetched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fetched::Bearer(_) => f.write_str("Bearer(..)"),
+            Fetched::Aws(c) => f.debug_tuple("Aws").field(c).finish(),
+        }
+    }
+}
+
+/// A secret fetched over the network before the request it authorizes (an
+/// OAuth2 access token, AWS temporary credentials), cached and refreshed by
+/// the source itself.
 pub trait TokenSource: Send + Sync {
-    /// A token valid for the request about to be sent: cached, or fetched
+    /// A secret valid for the request about to be sent: cached, or fetched
     /// through `how` (once for concurrent callers). A refusal by the token
-    /// endpoint is an `Authentication` error with the endpoint's error text.
+    /// endpoint is an `Authentication` (or `PermissionDenied`) error with the
+    /// endpoint's error text.
     fn token<'a>(
         &'a self,
         how: &'a Exchange<'a>,
-    ) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + 'a>>;
+    ) -> Pin<Box<dyn Future<Output = Result<Fetched, Error>> + Send + 'a>>;
 }
 
 /// One wire format. Requests arrive as OpenAI-shaped JSON bytes and responses
@@ -231,8 +278,9 @@ pub trait Provider: Sync {
     /// Where the request's bearer token comes from when it must be fetched
     /// over the network first, resolved before any I/O from the call's
     /// `params` and `api_key`; credentials that are missing or unreadable are
-    /// refused here. Awaited before each request is built; the token reaches
-    /// the adapter as `Target::token`. Default: none (the key is sent as given).
+    /// refused here. Awaited before each request is built; what it fetched
+    /// reaches the adapter as `Target::fetched` (a bearer token as
+    /// `Target::token` too). Default: none (the key is sent as given).
     fn token_source(
         &self,
         params: &Params,

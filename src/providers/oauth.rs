@@ -5,8 +5,9 @@
 //! - [`Registry`]: loaded credentials kept by their source, so that each set of
 //!   credentials has one token cache per process (bounded: a process serving
 //!   many tenants starts over past [`MAX_SOURCES`]).
-//! - [`TokenCache`]: one credential's access token, reused until a margin
-//!   before it expires; concurrent callers wait for one exchange.
+//! - [`TokenCache`]: one credential's access token (or another fetched secret:
+//!   Bedrock's AWS temporary credentials), reused until a margin before it
+//!   expires; concurrent callers wait for one exchange.
 //! - [`exchange`]: one form-encoded token request through the call's client,
 //!   deadline and retries, answered by `{"access_token", "expires_in"}`.
 
@@ -69,21 +70,22 @@ impl<T> Registry<T> {
     }
 }
 
-struct Cached {
-    token: String,
+struct Cached<T> {
+    token: T,
     refresh_at: Instant,
 }
 
-/// One credential's access token, refreshed `margin` before it expires.
-pub struct TokenCache {
-    slot: tokio::sync::Mutex<Option<Cached>>,
+/// One credential's access token (`T`: any fetched secret), refreshed
+/// `margin` before it expires.
+pub struct TokenCache<T = String> {
+    slot: tokio::sync::Mutex<Option<Cached<T>>>,
     margin: Duration,
 }
 
-impl TokenCache {
+impl<T: Clone> TokenCache<T> {
     /// An empty cache whose tokens are refreshed `margin` before they expire
     /// (google-auth's `REFRESH_THRESHOLD`, azure-identity's refresh offset).
-    pub fn new(margin: Duration) -> TokenCache {
+    pub fn new(margin: Duration) -> TokenCache<T> {
         TokenCache {
             slot: tokio::sync::Mutex::new(None),
             margin,
@@ -93,10 +95,10 @@ impl TokenCache {
     /// The cached token while it is fresh, else `fetch()`'s token (a token and
     /// its lifetime), cached. Callers arriving during a fetch wait for it and
     /// share its token; a failed fetch caches nothing (the next caller tries again).
-    pub async fn get<F, Fut>(&self, fetch: F) -> Result<String, Error>
+    pub async fn get<F, Fut>(&self, fetch: F) -> Result<T, Error>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<(String, Duration), Error>>,
+        Fut: Future<Output = Result<(T, Duration), Error>>,
     {
         let mut slot = self.slot.lock().await;
         if let Some(c) = slot.as_ref().filter(|c| Instant::now() < c.refresh_at) {

@@ -810,6 +810,7 @@ mod tests {
             model: "llama3.2",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         }
     }
 

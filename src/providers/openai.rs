@@ -635,6 +635,7 @@ mod tests {
             model: "gpt-4o",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         };
         let r = COMPATIBLE
             .request(Endpoint::Chat, &t, b"{}".to_vec())
@@ -738,6 +739,7 @@ mod tests {
             model,
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         }
     }
 

@@ -128,6 +128,97 @@ def _hmac(key: bytes, msg: str) -> bytes:
     return hmac.new(key, msg.encode(), hashlib.sha256).digest()
 
 
+class SigV4Refused(Exception):
+    """A request whose SigV4 signature does not verify; ``reason`` is one of ``missing``,
+    ``unknown_key``, ``scope``, ``token``, ``hash``, ``signature``."""
+
+    def __init__(self, status: int, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+
+_BEDROCK_CODES = {
+    "missing": "MissingAuthenticationTokenException",
+    "unknown_key": "UnrecognizedClientException",
+    "token": "UnrecognizedClientException",
+    "scope": "InvalidSignatureException",
+    "signature": "InvalidSignatureException",
+    "hash": "ValidationException",
+}
+
+
+def verify_sigv4(
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: bytes,
+    keys: dict[str, tuple[str, str | None]],
+    region: str,
+    service: str,
+) -> str:
+    """The access key id that signed the request, recomputing SigV4 from ``keys`` (key id →
+    (secret, session token)); raises :class:`SigV4Refused` as AWS refuses."""
+    auth = headers.get("authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        raise SigV4Refused(403, "missing", "Missing Authentication Token")
+    fields = dict(p.strip().split("=", 1) for p in auth[17:].split(","))
+    key_id, date, signed_region, signed_service, term = fields["Credential"].split("/")
+    if key_id not in keys:
+        raise SigV4Refused(
+            403, "unknown_key", "The security token included in the request is invalid."
+        )
+    secret, token = keys[key_id]
+    signed = fields["SignedHeaders"].split(";")
+    if signed_region != region or signed_service != service or term != "aws4_request":
+        raise SigV4Refused(
+            403,
+            "scope",
+            "Credential should be scoped to a valid region and service, "
+            f"not {signed_region}/{signed_service}.",
+        )
+    if "host" not in signed or "x-amz-date" not in signed:
+        raise SigV4Refused(403, "signature", "host and x-amz-date must be signed")
+    if token is not None and (
+        "x-amz-security-token" not in signed or headers.get("x-amz-security-token") != token
+    ):
+        raise SigV4Refused(403, "token", "The security token included in the request is invalid.")
+    if "x-amz-content-sha256" in headers and headers["x-amz-content-sha256"] != _sha(body):
+        raise SigV4Refused(400, "hash", "x-amz-content-sha256 mismatch")
+    stamp = headers.get("x-amz-date", "")
+    split = urlsplit(path)
+    canonical = "\n".join(
+        [
+            method,
+            quote(split.path, safe="/~"),
+            split.query,
+            "".join(f"{h}:{' '.join(headers.get(h, '').split())}\n" for h in signed),
+            ";".join(signed),
+            _sha(body),
+        ]
+    )
+    to_sign = "\n".join(
+        [
+            "AWS4-HMAC-SHA256",
+            stamp,
+            f"{date}/{signed_region}/{signed_service}/aws4_request",
+            _sha(canonical.encode()),
+        ]
+    )
+    k = _hmac(("AWS4" + secret).encode(), date)
+    for part in (signed_region, signed_service, "aws4_request"):
+        k = _hmac(k, part)
+    want = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(want, fields["Signature"]) or not stamp.startswith(date):
+        raise SigV4Refused(
+            403,
+            "signature",
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your AWS Secret Access Key and signing method.",
+        )
+    return key_id
+
+
 class _Denied(Exception):
     def __init__(self, status: int, type: str, message: str) -> None:
         super().__init__(message)
@@ -192,70 +283,10 @@ class FakeBedrock(FakeServer):
                 )
             self.verified.append("bearer")
             return
-        if not auth.startswith("AWS4-HMAC-SHA256 "):
-            raise _Denied(
-                403, "MissingAuthenticationTokenException", "Missing Authentication Token"
-            )
-        fields = dict(p.strip().split("=", 1) for p in auth[17:].split(","))
-        key_id, date, region, service, term = fields["Credential"].split("/")
-        if key_id not in self.keys:
-            raise _Denied(
-                403,
-                "UnrecognizedClientException",
-                "The security token included in the request is invalid.",
-            )
-        secret, token = self.keys[key_id]
-        signed = fields["SignedHeaders"].split(";")
-        if region != self.region or service != "bedrock" or term != "aws4_request":
-            raise _Denied(
-                403,
-                "InvalidSignatureException",
-                "Credential should be scoped to a valid region and service, "
-                f"not {region}/{service}.",
-            )
-        if "host" not in signed or "x-amz-date" not in signed:
-            raise _Denied(403, "InvalidSignatureException", "host and x-amz-date must be signed")
-        if token is not None and (
-            "x-amz-security-token" not in signed or headers.get("x-amz-security-token") != token
-        ):
-            raise _Denied(
-                403,
-                "UnrecognizedClientException",
-                "The security token included in the request is invalid.",
-            )
-        if "x-amz-content-sha256" in headers and headers["x-amz-content-sha256"] != _sha(body):
-            raise _Denied(400, "ValidationException", "x-amz-content-sha256 mismatch")
-        stamp = headers.get("x-amz-date", "")
-        split = urlsplit(path)
-        canonical = "\n".join(
-            [
-                method,
-                quote(split.path, safe="/~"),
-                split.query,
-                "".join(f"{h}:{' '.join(headers.get(h, '').split())}\n" for h in signed),
-                ";".join(signed),
-                _sha(body),
-            ]
-        )
-        to_sign = "\n".join(
-            [
-                "AWS4-HMAC-SHA256",
-                stamp,
-                f"{date}/{region}/{service}/aws4_request",
-                _sha(canonical.encode()),
-            ]
-        )
-        k = _hmac(("AWS4" + secret).encode(), date)
-        for part in (region, service, "aws4_request"):
-            k = _hmac(k, part)
-        want = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(want, fields["Signature"]) or not stamp.startswith(date):
-            raise _Denied(
-                403,
-                "InvalidSignatureException",
-                "The request signature we calculated does not match the signature you provided. "
-                "Check your AWS Secret Access Key and signing method.",
-            )
+        try:
+            key_id = verify_sigv4(method, path, headers, body, self.keys, self.region, "bedrock")
+        except SigV4Refused as r:
+            raise _Denied(r.status, _BEDROCK_CODES[r.reason], str(r)) from None
         self.verified.append(f"sigv4:{key_id}")
 
     # -- answers ---------------------------------------------------------------

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Kind};
 use crate::providers::oauth::{self, Registry, TokenCache};
-use crate::providers::{Exchange, Params, TokenSource};
+use crate::providers::{Exchange, Fetched, Params, TokenSource};
 
 /// The scope litellm asks for when the call names none.
 pub const DEFAULT_SCOPE: &str = "https://cognitiveservices.azure.com/.default";
@@ -242,8 +242,8 @@ impl TokenSource for Principal {
     fn token<'a>(
         &'a self,
         how: &'a Exchange<'a>,
-    ) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + 'a>> {
-        Box::pin(self.access_token(how))
+    ) -> Pin<Box<dyn Future<Output = Result<Fetched, Error>> + Send + 'a>> {
+        Box::pin(async move { self.access_token(how).await.map(Fetched::Bearer) })
     }
 }
 

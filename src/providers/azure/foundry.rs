@@ -201,6 +201,7 @@ mod tests {
             model,
             uploads: &[],
             params: p,
+            fetched: None,
         };
         adapter.request(endpoint, &t, br#"{"model":"x","max_tokens":3}"#.to_vec())
     }
@@ -263,6 +264,7 @@ mod tests {
                 model: "embed-v-4-0",
                 uploads: &[],
                 params: p,
+                fetched: None,
             };
             AzureAi.request(
                 Endpoint::Embedding,

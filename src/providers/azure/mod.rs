@@ -225,6 +225,7 @@ fn openai_request(
         model: quirk_model(target),
         uploads: target.uploads,
         params: target.params,
+        fetched: target.fetched,
     };
     OPENAI.request(endpoint, &inner, body)
 }
@@ -438,6 +439,7 @@ mod tests {
             model,
             uploads: &[],
             params: p,
+            fetched: None,
         };
         adapter.request(endpoint, &t, br#"{"model":"x","max_tokens":3}"#.to_vec())
     }

@@ -208,6 +208,7 @@ mod tests {
             model: "instruct",
             uploads: &[],
             params: &NO_PARAMS,
+            fetched: None,
         };
         AzureText
             .request(endpoint, &t, serde_json::to_vec(&body).unwrap())

@@ -5,7 +5,9 @@
 //! `/invoke-with-response-stream`) with the Messages body; embeddings for
 //! Titan and Cohere through `/invoke`. Streams are AWS's binary event stream
 //! ([`crate::eventstream`]). Requests are SigV4-signed, or carry a Bedrock API
-//! key as a bearer token ([`auth`]).
+//! key as a bearer token ([`auth`]); temporary credentials (STS roles, web
+//! identities, container credentials) are fetched first by the adapter's
+//! token source ([`temporary`]).
 //!
 //! Routing (litellm's `BedrockModelInfo.get_bedrock_route`): `converse/…`
 //! forces Converse, `invoke/…` forces InvokeModel; an application inference
@@ -19,16 +21,21 @@
 //! too), so inference-profile ids and ARNs work.
 
 mod auth;
+mod container;
 mod converse;
 mod embed;
 mod error;
 mod invoke;
 mod reply;
+mod sts;
+mod temporary;
 
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::{Endpoint, Params, Provider, StreamDecoder, Target};
+use std::sync::Arc;
+
+use super::{Endpoint, Fetched, Params, Provider, StreamDecoder, Target, TokenSource};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::sigv4::uri_encode;
@@ -240,7 +247,10 @@ impl Provider for Bedrock {
             }
             other => return Err(super::unsupported(other, "bedrock")),
         };
-        let credentials = auth::resolve(target.params, target.api_key)?;
+        let credentials = match target.fetched {
+            Some(Fetched::Aws(fetched)) => auth::Auth::SigV4(fetched.clone()),
+            _ => auth::resolve(target.params, target.api_key)?,
+        };
         let mut req = HttpRequest::post_json(url, encode(&out)?);
         auth::apply(&mut req, &credentials, &region)?;
         Ok(req)
@@ -250,6 +260,18 @@ impl Provider for Bedrock {
     /// Cohere takes the whole list (`texts`), as litellm sends it.
     fn embedding_batch_size(&self, model: &str) -> Option<usize> {
         embed::batch_size(model)
+    }
+
+    /// STS roles, web identities and container credentials ([`auth::resolve`]).
+    fn token_source(
+        &self,
+        params: &Params,
+        api_key: Option<&str>,
+    ) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+        Ok(match auth::resolve(params, api_key)? {
+            auth::Auth::Temporary(source) => Some(source),
+            _ => None,
+        })
     }
 
     fn base(&self, params: &Params) -> Result<Option<String>, Error> {

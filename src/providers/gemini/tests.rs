@@ -10,6 +10,7 @@ fn target<'a>(base: &'a str, key: Option<&'a str>) -> Target<'a> {
         model: "gemini-2.5-flash",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
+        fetched: None,
     }
 }
 
@@ -167,6 +168,7 @@ fn tool_calls_and_results_round_trip_the_thought_signature() {
         model: "gemini-3-flash",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
+        fetched: None,
     };
     let req = json!({"messages": [
         {"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{}"}}]}
@@ -227,6 +229,7 @@ fn parameters_map_to_generation_config() {
         model: "gemini-3-pro-preview",
         uploads: &[],
         params: &crate::providers::NO_PARAMS,
+        fetched: None,
     };
     let req = json!({"messages": [], "reasoning_effort": "medium"});
     let r = body(

@@ -36,7 +36,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Kind};
 use crate::providers::oauth::{self, Registry, TokenCache};
-use crate::providers::{Exchange, Params, TokenSource};
+use crate::providers::{Exchange, Fetched, Params, TokenSource};
 
 /// The OAuth2 scope litellm asks for.
 pub const SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
@@ -274,8 +274,8 @@ impl TokenSource for Account {
     fn token<'a>(
         &'a self,
         how: &'a Exchange<'a>,
-    ) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + 'a>> {
-        Box::pin(self.access_token(how))
+    ) -> Pin<Box<dyn Future<Output = Result<Fetched, Error>> + Send + 'a>> {
+        Box::pin(async move { self.access_token(how).await.map(Fetched::Bearer) })
     }
 }
 

@@ -400,6 +400,7 @@ mod tests {
             model,
             uploads: &[],
             params: p,
+            fetched: None,
         }
     }
 
