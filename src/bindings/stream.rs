@@ -3,7 +3,7 @@
 //! (`anext_batch`, an asyncio awaitable) consumers. Dropping or closing it
 //! aborts the reading task, which drops the response and its connection.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use pyo3::prelude::*;
@@ -16,16 +16,53 @@ use crate::{asyncio, runtime};
 
 /// What the reading task hands to the consumer.
 pub enum Item {
-    /// The OpenAI chunk JSON documents decoded from one read.
-    Chunks(Vec<Vec<u8>>),
+    /// OpenAI chunk JSON documents decoded from (part of) one read.
+    Chunks(Batch),
     /// The provider ended the stream normally.
     Done,
     /// The stream broke; every chunk before it was delivered.
     Failed(Error),
 }
 
-/// A batch of chunk JSON documents, handed to Python as `list[bytes]`.
-pub struct Batch(Vec<Vec<u8>>);
+/// Bytes of chunk JSON decoded by every stream of the process and not yet
+/// handed to Python (see [`ahead`]).
+static AHEAD: AtomicUsize = AtomicUsize::new(0);
+
+/// How many bytes of chunk JSON all streams together have decoded ahead of
+/// their consumers. A stream's reading task decodes whole reads while this is
+/// under its budget (one stream, or a few, as fast as they come) and small
+/// slices once it is over (a thousand streams whose consumers are behind hold
+/// a few KB each rather than their whole bodies).
+pub fn ahead() -> usize {
+    AHEAD.load(Ordering::Relaxed)
+}
+
+/// A batch of chunk JSON documents, handed to Python as `list[bytes]`; counted
+/// in [`ahead`] until then.
+pub struct Batch {
+    docs: Vec<Vec<u8>>,
+    counted: usize,
+}
+
+impl Batch {
+    /// A batch counted in [`ahead`] until it reaches Python or is dropped.
+    pub fn new(docs: Vec<Vec<u8>>) -> Self {
+        let counted = docs.iter().map(Vec::len).sum();
+        AHEAD.fetch_add(counted, Ordering::Relaxed);
+        Batch { docs, counted }
+    }
+
+    /// Whether the batch has no document.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        AHEAD.fetch_sub(self.counted, Ordering::Relaxed);
+    }
+}
 
 impl<'py> IntoPyObject<'py> for Batch {
     type Target = PyList;
@@ -33,7 +70,7 @@ impl<'py> IntoPyObject<'py> for Batch {
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.0.iter().map(|c| PyBytes::new(py, c)))
+        PyList::new(py, self.docs.iter().map(|c| PyBytes::new(py, c)))
     }
 }
 
@@ -52,7 +89,7 @@ impl Shared {
         }
         let item = self.rx.lock().await.recv().await;
         match item {
-            Some(Item::Chunks(c)) => Ok(Some(Batch(c))),
+            Some(Item::Chunks(c)) => Ok(Some(c)),
             Some(Item::Done) => {
                 self.ended.store(true, Ordering::Release);
                 Ok(None)
@@ -78,7 +115,7 @@ impl Shared {
 /// such as `mock_response`'s and cache replays).
 #[pyfunction]
 pub fn shape_chunks(model: String, include_usage: bool, chunks: Vec<Vec<u8>>) -> Batch {
-    Batch(shape::batch(
+    Batch::new(shape::batch(
         Some(&mut Shaper::new(model, include_usage)),
         chunks,
     ))
