@@ -88,6 +88,26 @@ impl Shared {
             return Ok(None);
         }
         let item = self.rx.lock().await.recv().await;
+        self.settle(item)
+    }
+
+    /// What [`Shared::next`] would return, if that is known without waiting:
+    /// the stream ended, or the reading task has a batch (or the end) queued.
+    fn ready(&self) -> Option<Result<Option<Batch>, Error>> {
+        if self.ended.load(Ordering::Acquire) {
+            return Some(Ok(None));
+        }
+        // Another read is waiting on the channel: this one queues behind it.
+        let mut rx = self.rx.try_lock().ok()?;
+        match rx.try_recv() {
+            Ok(item) => Some(self.settle(Some(item))),
+            Err(mpsc::error::TryRecvError::Empty) => None,
+            Err(mpsc::error::TryRecvError::Disconnected) => Some(self.settle(None)),
+        }
+    }
+
+    /// The consumer's view of what the channel gave (`None`: the reading task is gone).
+    fn settle(&self, item: Option<Item>) -> Result<Option<Batch>, Error> {
         match item {
             Some(Item::Chunks(c)) => Ok(Some(c)),
             Some(Item::Done) => {
@@ -144,13 +164,22 @@ impl Stream {
 impl Stream {
     /// Block (GIL released, Ctrl-C honoured) for the next batch of chunk JSON
     /// documents; `None` when the stream ended; raises the stream's error.
+    /// A batch already queued is returned at once, without leaving the GIL.
     fn next_batch(&self, py: Python<'_>) -> PyResult<Option<Batch>> {
+        if let Some(ready) = self.shared.ready() {
+            return ready.map_err(PyErr::from);
+        }
         let shared = Arc::clone(&self.shared);
         runtime::wait(py, async move { shared.next().await })
     }
 
-    /// Awaitable form of `next_batch`.
+    /// Awaitable form of `next_batch`. A batch already queued comes as a future
+    /// that is already done (awaiting it does not go through the event loop, as
+    /// reading a line aiohttp has buffered does not).
     fn anext_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(ready) = self.shared.ready() {
+            return asyncio::ready(py, ready);
+        }
         let shared = Arc::clone(&self.shared);
         asyncio::awaitable(py, async move { shared.next().await })
     }
