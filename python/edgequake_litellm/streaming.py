@@ -1,9 +1,10 @@
 """The stream object ``completion(stream=True)`` returns (litellm's ``CustomStreamWrapper``).
 
 One class serves ``for`` and ``async for``. Chunks arrive from the native core
-in batches (everything decoded from one network read) and are yielded one by
-one as ``ModelResponseStream`` objects, shaped as litellm shapes them
-(``litellm_core_utils/streaming_handler.py``; the native core does the shaping
+in batches (what was decoded from one network read, or from a slice of it when
+many streams are behind) and are yielded one by one as ``ModelResponseStream``
+objects, shaped as litellm shapes them (``litellm_core_utils/streaming_handler.py``;
+the native core does the shaping
 on the chunk JSON, ``src/bindings/shape.rs``, so each chunk is validated once
 here and never modified after):
 
