@@ -4,9 +4,8 @@ One class serves ``for`` and ``async for``. Chunks arrive from the native core
 in batches (what was decoded from one network read, or from a slice of it when
 many streams are behind) and are yielded one by one as ``ModelResponseStream``
 objects, shaped as litellm shapes them (``litellm_core_utils/streaming_handler.py``;
-the native core does the shaping
-on the chunk JSON, ``src/bindings/shape.rs``, so each chunk is validated once
-here and never modified after):
+the native core does the shaping on the chunk JSON, ``src/bindings/shape.rs``, so
+each chunk is validated once here and never modified after):
 
 - chunks with an empty delta and no ``finish_reason`` (the provider's opening
   role-only chunk, keep-alives) are skipped;

@@ -52,9 +52,9 @@ impl Batch {
         Batch { docs, counted }
     }
 
-    /// Whether the batch has no document.
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+    /// How many documents the batch holds.
+    fn len(&self) -> usize {
+        self.docs.len()
     }
 }
 
@@ -79,7 +79,17 @@ struct Shared {
     rx: Mutex<mpsc::Receiver<Item>>,
     /// `Done` or `Failed` was handed out: later reads return `None`.
     ended: AtomicBool,
+    /// Chunks handed to async reads since (and including) the last that went
+    /// through the event loop.
+    streak: AtomicUsize,
 }
+
+/// Async reads are answered from a queued batch without yielding to the event
+/// loop until this many chunks were consumed since the last yield; the next
+/// read goes through the loop, so a stream whose reading task keeps ahead does
+/// not starve the loop's other tasks (at most this many chunks plus one batch
+/// between two yields).
+const STREAK: usize = 256;
 
 impl Shared {
     /// The next batch (never empty), `None` at the end, or the stream's error.
@@ -104,6 +114,14 @@ impl Shared {
             Err(mpsc::error::TryRecvError::Empty) => None,
             Err(mpsc::error::TryRecvError::Disconnected) => Some(self.settle(None)),
         }
+    }
+
+    /// Count a batch handed to an async read towards [`STREAK`].
+    fn counted(&self, next: &Result<Option<Batch>, Error>) {
+        let chunks = next
+            .as_ref()
+            .map_or(0, |b| b.as_ref().map_or(0, Batch::len));
+        self.streak.fetch_add(chunks, Ordering::Relaxed);
     }
 
     /// The consumer's view of what the channel gave (`None`: the reading task is gone).
@@ -154,6 +172,7 @@ impl Stream {
             shared: Arc::new(Shared {
                 rx: Mutex::new(rx),
                 ended: AtomicBool::new(false),
+                streak: AtomicUsize::new(0),
             }),
             task,
         }
@@ -175,13 +194,22 @@ impl Stream {
 
     /// Awaitable form of `next_batch`. A batch already queued comes as a future
     /// that is already done (awaiting it does not go through the event loop, as
-    /// reading a line aiohttp has buffered does not).
+    /// reading a line aiohttp has buffered does not), for [`STREAK`] chunks at a time.
     fn anext_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        if let Some(ready) = self.shared.ready() {
-            return asyncio::ready(py, ready);
+        if self.shared.streak.load(Ordering::Relaxed) < STREAK {
+            if let Some(ready) = self.shared.ready() {
+                self.shared.counted(&ready);
+                return asyncio::ready(py, ready);
+            }
         }
+        // This read goes through the loop; the chunks it brings count towards the next.
+        self.shared.streak.store(0, Ordering::Relaxed);
         let shared = Arc::clone(&self.shared);
-        asyncio::awaitable(py, async move { shared.next().await })
+        asyncio::awaitable(py, async move {
+            let next = shared.next().await;
+            shared.counted(&next);
+            next
+        })
     }
 
     /// Stop reading and close the connection. Idempotent.
