@@ -45,6 +45,8 @@ RANK_URLS = {
     "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
 }
 UNKNOWN_MODEL = "edgequake-unknown-model"
+#: The model-name prefixes litellm's Vertex AI parameter tables are chosen by.
+VERTEX_FAMILIES = ("claude", "gemini", "mistral", "codestral")
 #: The map's ``fallback_generalizations`` rules (regex → provider or capabilities).
 GENERALIZATIONS: list = []
 
@@ -104,6 +106,10 @@ def model_params(cost: dict) -> None:
     providers = sorted({str(getattr(p, "value", p)) for p in litellm.provider_list})
     # As litellm's call path asks: the model id without its provider prefix.
     by_provider = {p: ref(_params(UNKNOWN_MODEL, p)) for p in providers}
+    # Vertex AI answers by model family (litellm's get_supported_openai_params): an unknown
+    # model of each family, as ``vertex_ai/<family>``.
+    for family in VERTEX_FAMILIES:
+        by_provider[f"vertex_ai/{family}"] = ref(_params(f"{family}-{UNKNOWN_MODEL}", "vertex_ai"))
     by_model = {}
     chat_models = {}
     for key, entry in cost.items():
@@ -111,9 +117,12 @@ def model_params(cost: dict) -> None:
             continue
         provider = entry.get("litellm_provider")
         chat_models[key] = provider
-        model_id = key[len(provider) + 1 :] if key.startswith(f"{provider}/") else key
-        i = ref(_params(model_id, provider))
-        if i != by_provider.get(provider):
+        # A call names the provider get_llm_provider gives: ``vertex_ai`` for the map's
+        # ``vertex_ai-language-models``, ``vertex_ai-anthropic_models``, ...
+        asked = "vertex_ai" if provider.startswith("vertex_ai") else provider
+        model_id = key[len(asked) + 1 :] if key.startswith(f"{asked}/") else key
+        i = ref(_params(model_id, asked))
+        if i != by_provider.get(asked):
             by_model[key] = i
     # The keys litellm's get_model_info returns, in its order (cost keys of a threshold,
     # ``..._above_200k_tokens``, are added per model from the entry).

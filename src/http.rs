@@ -144,8 +144,8 @@ impl HttpRequest {
     }
 }
 
-/// What the provider adapter makes of an error status and body.
-pub type ErrorMapper<'a> = &'a (dyn Fn(u16, &[u8]) -> Error + Sync);
+/// What the provider adapter makes of an error status, headers and body.
+pub type ErrorMapper<'a> = &'a (dyn Fn(u16, &HeaderMap, &[u8]) -> Error + Sync);
 
 /// Send `req`, retrying as documented above, until a success status arrives.
 /// The success response's body is left unread (for streams).
@@ -237,8 +237,9 @@ async fn attempt(
         ));
     }
     let retry_after = retry_after(resp.headers());
+    let headers = resp.headers().clone();
     let body = within(deadline, resp.bytes()).await?.unwrap_or_default();
-    let mut e = map_error(status, &body);
+    let mut e = map_error(status, &headers, &body);
     // The header wins over a delay the adapter read from the body.
     if let Some(wait) = retry_after {
         e.retry_after = Some(wait.as_secs_f64());

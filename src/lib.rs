@@ -6,12 +6,14 @@
 pub mod asyncio;
 mod bindings;
 pub mod error;
+pub mod eventstream;
 pub mod http;
 pub mod multipart;
 pub mod ndjson;
 pub mod providers;
 pub mod runtime;
 pub mod shutdown;
+pub mod sigv4;
 pub mod sse;
 pub mod tokenizer;
 pub mod trace;

@@ -52,10 +52,24 @@ def _clean_config(monkeypatch: pytest.MonkeyPatch) -> None:
         "AZURE_API_VERSION",
         "AZURE_AD_TOKEN",
         "AZURE_OPENAI_AD_TOKEN",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_USERNAME",
+        "AZURE_PASSWORD",
+        "AZURE_SCOPE",
+        "AZURE_AUTHORITY_HOST",
         "AZURE_AI_API_KEY",
         "AZURE_AI_API_BASE",
+        "VERTEXAI_CREDENTIALS",
+        "VERTEXAI_PROJECT",
+        "VERTEXAI_LOCATION",
+        "VERTEXAI_API_BASE",
+        "GOOGLE_APPLICATION_CREDENTIALS",
     ):
         monkeypatch.delenv(var, raising=False)
+    # Not the machine's gcloud application-default credentials (Vertex AI would use them).
+    monkeypatch.setenv("CLOUDSDK_CONFIG", "/nonexistent/edgequake-litellm-tests")
 
 
 @pytest.fixture(scope="session")

@@ -23,12 +23,13 @@ import pytest
 
 import edgequake_litellm as litellm
 from common import MESSAGES
-from fakeprov import anthropic, azure, gemini, ollama
+from fakeprov import anthropic, azure, bedrock, gemini, ollama
 from fakeprov.anthropic import FakeAnthropic
 from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
 from fakeprov.openai import FakeOpenAI
 from fakeprov.server import FakeServer, Reply
+from fakeprov.vertex import FakeVertex
 
 KEY = "k"
 RETRY_AFTER = 0.3
@@ -67,6 +68,9 @@ class Wire:
     """An error sent inside a stream after ``200`` (its ``reply`` is unused; ``frame`` is sent)."""
     error_frame: bytes
     stream_headers: dict[str, str] = field(default_factory=dict)
+    stream_error_body: Optional[str] = None
+    """``e.body`` of the in-stream error, for a binary stream format (else the JSON object
+    found in ``error_frame``)."""
 
 
 def html_502() -> Case:
@@ -564,7 +568,202 @@ AZURE = Wire(
     error_frame=OPENAI.error_frame,
 )
 
-WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA, AZURE]
+# -- Vertex AI (Gemini and Claude) -------------------------------------------------------
+# The key is the bearer access token (no credentials, so no token exchange); the api_base
+# names the model resource, so the URL is `{api_base}:{method}` and needs no project.
+
+VERTEX_RESOURCE = "/v1/projects/fake-project/locations/us-central1/publishers"
+VERTEX_429 = (
+    "Resource exhausted. Please try again later. Please refer to "
+    "https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details."
+)
+VERTEX_UNAUTHENTICATED = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+    "cookie or other valid authentication credential."
+)
+VERTEX_DENIED = (
+    "Permission 'aiplatform.endpoints.predict' denied on resource "
+    "'//aiplatform.googleapis.com/projects/fake-project/locations/us-central1' "
+    "(or it may not exist)."
+)
+
+
+def vertex_errors(model: str) -> dict[str, Case]:
+    """Vertex AI's front end answers Google's error body for both publishers."""
+    return {
+        "401": gemini_case(
+            401, VERTEX_UNAUTHENTICATED, "UNAUTHENTICATED", litellm.AuthenticationError
+        ),
+        "403": gemini_case(403, VERTEX_DENIED, "PERMISSION_DENIED", litellm.PermissionDeniedError),
+        "404": gemini_case(
+            404,
+            f"Publisher Model `projects/fake-project/locations/us-central1/publishers/google/"
+            f"models/{model}` was not found or your project does not have access to it.",
+            "NOT_FOUND",
+            litellm.NotFoundError,
+        ),
+        "422": gateway_422(),
+        "429": gemini_case(
+            429,
+            VERTEX_429,
+            "RESOURCE_EXHAUSTED",
+            litellm.RateLimitError,
+            [
+                {
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    "retryDelay": f"{RETRY_AFTER}s",
+                }
+            ],
+        ),
+        "500": gemini_case(
+            500, "Internal error encountered.", "INTERNAL", litellm.InternalServerError
+        ),
+        "502": html_502(),
+        "503": gemini_case(
+            503,
+            "The service is currently unavailable.",
+            "UNAVAILABLE",
+            litellm.ServiceUnavailableError,
+        ),
+    }
+
+
+VERTEX_GEMINI = Wire(
+    name="vertex_ai-gemini",
+    provider="vertex_ai",
+    server=lambda: FakeVertex(tokens={KEY}),
+    model="vertex_ai/gemini-2.5-flash",
+    model_id="gemini-2.5-flash",
+    root=lambda root: f"{root}{VERTEX_RESOURCE}/google/models/gemini-2.5-flash",
+    errors={
+        **vertex_errors("gemini-2.5-flash"),
+        "400-context": gemini_case(
+            400,
+            "The input token count (1200000) exceeds the maximum number of tokens allowed "
+            "(1048576).",
+            "INVALID_ARGUMENT",
+            litellm.ContextWindowExceededError,
+        ),
+    },
+    frames=gemini_frames,
+    stream_error=GEMINI.stream_error,
+    error_frame=GEMINI.error_frame,
+)
+
+CLAUDE_ON_VERTEX = "claude-sonnet-4-5@20250929"
+VERTEX_CLAUDE = Wire(
+    name="vertex_ai-claude",
+    provider="vertex_ai",
+    server=lambda: FakeVertex(tokens={KEY}),
+    model=f"vertex_ai/{CLAUDE_ON_VERTEX}",
+    model_id=CLAUDE_ON_VERTEX,
+    root=lambda root: f"{root}{VERTEX_RESOURCE}/anthropic/models/{CLAUDE_ON_VERTEX}",
+    errors={
+        **vertex_errors(CLAUDE_ON_VERTEX),
+        # The model's own refusals come in Anthropic's error body.
+        "400-context": anthropic_case(
+            400,
+            "invalid_request_error",
+            "prompt is too long: 208310 tokens > 200000 maximum",
+            litellm.ContextWindowExceededError,
+        ),
+        "529": anthropic_case(529, "overloaded_error", "Overloaded", litellm.InternalServerError),
+    },
+    frames=anthropic_frames,
+    stream_error=ANTHROPIC.stream_error,
+    error_frame=ANTHROPIC.error_frame,
+)
+
+# -- AWS Bedrock (Converse) --------------------------------------------------------------
+
+
+def bedrock_case(
+    status: int,
+    etype: str,
+    message: str,
+    cls: type[litellm.APIError],
+    headers: Optional[dict[str, str]] = None,
+) -> Case:
+    """AWS's error answer: ``x-amzn-ErrorType`` and ``{"message": ...}``
+    (docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html)."""
+    return Case(bedrock.aws_error(status, etype, message, headers), cls, status, message)
+
+
+def bedrock_frames(texts: list[str]) -> list[bytes]:
+    return [
+        bedrock.event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": t}})
+        for t in texts
+    ]
+
+
+BEDROCK_THROTTLED = "Too many tokens, please wait before trying again."
+BEDROCK = Wire(
+    name="bedrock",
+    provider="bedrock",
+    # ``api_key`` is a Bedrock API key: sent as a bearer token, nothing signed.
+    server=lambda: bedrock.FakeBedrock(bearer={KEY}),
+    model="bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    model_id="anthropic.claude-3-5-sonnet-20240620-v1:0",
+    root=lambda root: root,
+    errors={
+        # AWS answers a bad credential with 403 UnrecognizedClientException, never 401.
+        "401": bedrock_case(
+            403,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+            litellm.AuthenticationError,
+        ),
+        "403": bedrock_case(
+            403,
+            "AccessDeniedException",
+            "You don't have access to the model with the specified model ID.",
+            litellm.PermissionDeniedError,
+        ),
+        "404": bedrock_case(
+            404,
+            "ResourceNotFoundException",
+            "Could not resolve the foundation model from the provided model identifier.",
+            litellm.NotFoundError,
+        ),
+        "400-context": bedrock_case(
+            400,
+            "ValidationException",
+            "Input is too long for requested model.",
+            litellm.ContextWindowExceededError,
+        ),
+        "422": gateway_422(),
+        "429": bedrock_case(
+            429,
+            "ThrottlingException",
+            "Too many requests, please wait before trying again.",
+            litellm.RateLimitError,
+            retry_headers(),
+        ),
+        # litellm maps Bedrock's 500 to ServiceUnavailableError.
+        "500": bedrock_case(
+            500,
+            "InternalServerException",
+            "The server encountered an internal error.",
+            litellm.ServiceUnavailableError,
+        ),
+        "502": html_502(),
+        "503": bedrock_case(
+            503,
+            "ServiceUnavailableException",
+            "Bedrock is unable to process your request.",
+            litellm.ServiceUnavailableError,
+        ),
+    },
+    frames=bedrock_frames,
+    stream_error=bedrock_case(
+        429, "throttlingException", BEDROCK_THROTTLED, litellm.RateLimitError
+    ),
+    error_frame=bedrock.exception("throttlingException", BEDROCK_THROTTLED),
+    stream_headers={"Content-Type": bedrock.EVENTSTREAM},
+    stream_error_body=json.dumps({"message": BEDROCK_THROTTLED}),
+)
+
+WIRES = [OPENAI, ANTHROPIC, GEMINI, OLLAMA, AZURE, VERTEX_GEMINI, VERTEX_CLAUDE, BEDROCK]
 STATUS_FAULTS = [
     "401",
     "403",
@@ -757,8 +956,10 @@ def test_stream_error_event_after_200(wire: Wire, server: FakeServer) -> None:
     with pytest.raises(litellm.APIError) as ei:
         drain(call(wire, server.base_url, stream=True), got)
     assert got == TEXTS
-    raw = wire.error_frame.decode()
-    event = raw[raw.index("{") : raw.rindex("}") + 1]
+    event = wire.stream_error_body
+    if event is None:
+        raw = wire.error_frame.decode()
+        event = raw[raw.index("{") : raw.rindex("}") + 1]
     check(ei.value, wire, case.cls, case.status, case.says, event)
 
 

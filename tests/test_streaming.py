@@ -193,3 +193,50 @@ def test_idle_timeout_between_chunks_raises_timeout(srv: FakeOpenAI) -> None:
         for c in stream(srv, timeout=0.5):
             got.append(c.choices[0].delta.content)
     assert got == ["a"] and time.monotonic() - t0 < 1.5
+
+
+@pytest.mark.parametrize(
+    ("cls", "raw"),
+    [
+        (
+            "ModelResponseStream",
+            b'{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",'
+            b'"choices":[{"index":0,"delta":{"content":"hi","tool_calls":[{"index":0,'
+            b'"id":"t","type":"function","function":{"name":"f","arguments":"{}"}}]},'
+            b'"finish_reason":null}],"usage":{"prompt_tokens":1,"completion_tokens":2,'
+            b'"total_tokens":3},"x_extra":1}',
+        ),
+        (
+            "ModelResponse",
+            b'{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":'
+            b'[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],'
+            b'"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}',
+        ),
+        (
+            "EmbeddingResponse",
+            b'{"object":"list","model":"m","data":[{"object":"embedding","index":0,'
+            b'"embedding":[0.5]}],"usage":{"prompt_tokens":1,"total_tokens":1}}',
+        ),
+    ],
+)
+def test_core_json_objects_equal_pydantics_own(cls: str, raw: bytes) -> None:
+    """from_core_json skips pydantic's private-attribute init; the objects must not differ."""
+    from edgequake_litellm.types import utils
+
+    model = getattr(utils, cls)
+    assert model.model_post_init.__name__ == "init_private_attributes"
+    hidden = {"custom_llm_provider": "openai"}
+    fast = utils.from_core_json(model, raw, hidden)
+    slow = model.model_validate_json(raw)
+    assert type(fast) is model
+    assert fast.model_dump() == slow.model_dump() and fast.model_extra == slow.model_extra
+    assert fast._hidden_params is hidden and fast._response_ms is None
+    assert slow._hidden_params == {}
+    slow._hidden_params = hidden
+    assert fast == slow  # pydantic's equality: fields, extras and private attributes
+    fast._response_ms = 1.5  # private attributes stay assignable
+    assert fast.__pydantic_private__ == {"_hidden_params": hidden, "_response_ms": 1.5}
+    if cls != "EmbeddingResponse":
+        assert type(fast.model_extra["usage"]) is utils.Usage  # the after-validator ran
+    with pytest.raises(Exception, match="validation error"):
+        utils.from_core_json(model, b'{"choices": 5, "data": 5}', hidden)

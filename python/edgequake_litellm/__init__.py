@@ -391,8 +391,14 @@ add_function_to_prompt: bool = False
 model_fallbacks: Optional[list[Any]] = None
 context_window_fallback_dict: dict[str, str] = {}
 #: Azure's ``api-version`` when the call gives none (else ``AZURE_API_VERSION``, else
-#: 2025-02-01-preview); also sent by ``azure_ai/``.
+#: ``AZURE_DEFAULT_API_VERSION``); also sent by ``azure_ai/``.
 api_version: Optional[str] = None
+#: litellm's default Azure OpenAI ``api-version`` (its ``litellm.AZURE_DEFAULT_API_VERSION``):
+#: used by ``azure/`` when neither the call, ``api_version`` nor ``AZURE_API_VERSION`` sets one.
+AZURE_DEFAULT_API_VERSION: str = "2025-02-01-preview"
+#: Vertex AI's project and location when a call gives no ``vertex_project`` / ``vertex_location``.
+vertex_project: Optional[str] = None
+vertex_location: Optional[str] = None
 #: litellm's shared httpx clients: accepted, not used (the native core has its own pool).
 client_session: Any = None
 aclient_session: Any = None

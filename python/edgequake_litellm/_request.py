@@ -68,11 +68,18 @@ _CALL_OPTIONS = frozenset(
 _PROVIDER_PARAMS: dict[str, str] = {
     # Azure OpenAI / Azure AI Foundry (``azure_ad_token_provider`` is called here:
     # its token is sent as ``azure_ad_token``; ``base_model`` names the model a
-    # deployment serves, for the request quirks and for pricing)
+    # deployment serves, for the request quirks and for pricing; the Entra ID
+    # credentials are exchanged for a token by the core)
     "api_version": "api_version",
     "azure_ad_token": "azure_ad_token",
     "azure_ad_token_provider": "azure_ad_token",
     "base_model": "base_model",
+    "tenant_id": "tenant_id",
+    "client_id": "client_id",
+    "client_secret": "client_secret",
+    "azure_username": "azure_username",
+    "azure_password": "azure_password",
+    "azure_scope": "azure_scope",
     # Vertex AI
     "vertex_project": "vertex_project",
     "vertex_ai_project": "vertex_project",
@@ -87,7 +94,20 @@ _PROVIDER_PARAMS: dict[str, str] = {
     "aws_region_name": "aws_region_name",
     "aws_profile_name": "aws_profile_name",
     "aws_bedrock_runtime_endpoint": "aws_bedrock_runtime_endpoint",
+    # litellm's STS arguments: AssumeRole / AssumeRoleWithWebIdentity before the request.
+    "aws_role_name": "aws_role_name",
+    "aws_session_name": "aws_session_name",
+    "aws_web_identity_token": "aws_web_identity_token",
+    "aws_sts_endpoint": "aws_sts_endpoint",
+    "aws_external_id": "aws_external_id",
+    "aws_session_tags": "aws_session_tags",
 }
+
+#: Providers that authenticate with their own credentials (``vertex_credentials``, AWS
+#: credentials), to which ``litellm.api_key`` (another provider's key, most likely) is never
+#: sent: litellm ignores it for them. A per-call ``api_key`` is still taken (Vertex AI: an
+#: access token; Bedrock: a Bedrock API key, sent instead of SigV4 signing).
+_OWN_CREDENTIALS = frozenset({"vertex_ai", "bedrock"})
 
 #: litellm module globals that supply a provider param the call did not give.
 _PARAM_GLOBALS = ("api_version", "vertex_project", "vertex_location")
@@ -350,7 +370,7 @@ def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, st
             v = _entra_token(v)
         elif k == "base_model":
             continue  # read with model_info's below
-        if isinstance(v, dict):
+        if isinstance(v, (dict, list, tuple)):
             v = json.dumps(v)
         if not isinstance(v, str):
             raise bad_request(f"{k} must be a string, got {type(v).__name__}")
@@ -358,11 +378,15 @@ def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, st
     base_model = _base_model(kwargs)
     if base_model is not None:
         params["base_model"] = base_model
-    if provider in ("azure", "azure_ai"):
+    cfg = _config()
+    if provider in ("azure", "azure_text", "azure_ai"):
         token = next((t for t in map(os.environ.get, _AZURE_TOKEN_ENV) if t), None)
         if token:
             params["azure_ad_token_env"] = token
-    cfg = _config()
+    default_version = getattr(cfg, "AZURE_DEFAULT_API_VERSION", None)
+    if provider in ("azure", "azure_text") and isinstance(default_version, str) and default_version:
+        # After the call's, litellm.api_version and AZURE_API_VERSION (read by the core).
+        params["azure_default_api_version"] = default_version
     for name in _PARAM_GLOBALS:
         v = getattr(cfg, name, None)
         if name not in params and isinstance(v, str) and v:
@@ -383,7 +407,7 @@ def prepare(
     model = cfg.model_alias_map.get(model, model)  # litellm.model_alias_map
     custom = kwargs.get("custom_llm_provider")
     provider, model_id, key_globals = _elc_core.route(model, custom)
-    api_key = kwargs.get("api_key") or cfg.api_key
+    api_key = kwargs.get("api_key") or (None if provider in _OWN_CREDENTIALS else cfg.api_key)
     for name in key_globals:
         api_key = api_key or getattr(cfg, name, None)
     api_base = kwargs.get("api_base") or kwargs.get("base_url") or cfg.api_base

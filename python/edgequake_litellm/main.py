@@ -9,14 +9,13 @@ into litellm's objects with one ``model_validate_json``.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Literal, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar, Union, overload
 
 from . import _elc_core, _endpoints, _request
 from ._observe import observed
 from .caching.caching_handler import cached
 from .cost_calculator import response_cost
 from .streaming import CustomStreamWrapper, chunk_shape
-from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 from .types.utils import (
     Choices,
     EmbeddingResponse,
@@ -26,6 +25,9 @@ from .types.utils import (
     TranscriptionResponse,
     from_core_json,
 )
+
+if TYPE_CHECKING:  # imported where used: not on a chat call's path
+    from .types.llms.openai import HttpxBinaryResponseContent, ModerationCreateResponse
 
 __all__ = [
     "acompletion",
@@ -91,7 +93,7 @@ def _model_response(raw: bytes, call: _request.NativeCall, started: float) -> Mo
         "api_base": call.api_base,
         "model_id": None,
     }
-    resp = from_core_json(ModelResponse, raw, _hidden_params=hidden)
+    resp = from_core_json(ModelResponse, raw, hidden)
     hidden["response_cost"] = response_cost(resp, call.model, call.provider, call.base_model)
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
@@ -108,7 +110,7 @@ def _mock_completion(
 
 def _embedding_response(raw: bytes, call: _request.NativeCall, started: float) -> EmbeddingResponse:
     hidden = {"custom_llm_provider": call.provider, "api_base": call.api_base}
-    resp = from_core_json(EmbeddingResponse, raw, _hidden_params=hidden)
+    resp = from_core_json(EmbeddingResponse, raw, hidden)
     resp._response_ms = (time.perf_counter() - started) * 1000.0
     return resp
 
@@ -348,6 +350,8 @@ def moderation(input: Any, model: Optional[str] = None, **kwargs: Any) -> Modera
     started = time.perf_counter()
     call = _moderation_call(input, model, kwargs)
     raw = _endpoints.send("moderation", call)
+    from .types.llms.openai import ModerationCreateResponse
+
     return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
 
 
@@ -358,6 +362,8 @@ async def amoderation(
     started = time.perf_counter()
     call = _moderation_call(input, model, kwargs)
     raw = await _endpoints.asend("moderation", call)
+    from .types.llms.openai import ModerationCreateResponse
+
     return _endpoints.stamp(ModerationCreateResponse.model_validate_json(raw), call, started)
 
 
@@ -466,6 +472,8 @@ def _speech_call(model: Any, input: Any, voice: Any, kwargs: dict[str, Any]) -> 
 def _speech_response(
     raw: bytes, call: _request.NativeCall, started: float, kwargs: dict[str, Any]
 ) -> HttpxBinaryResponseContent:
+    from .types.llms.openai import HttpxBinaryResponseContent
+
     media = _AUDIO_TYPES.get(str(kwargs.get("response_format") or "mp3"))
     return _endpoints.stamp(HttpxBinaryResponseContent(raw, media), call, started)
 
@@ -566,19 +574,45 @@ class TextCompletionStreamWrapper:
         self.completion_stream.close()
 
 
-def _instruct_call(
-    model: Any, prompt: Any, stream: Optional[bool], kwargs: dict[str, Any]
-) -> Optional[_request.NativeCall]:
-    """The ``/completions`` call of an OpenAI instruct model (litellm's
-    ``text-completion-openai`` provider: ``gpt-3.5-turbo-instruct``, ``davinci-002``,
-    ``babbage-002``, or that prefix), else ``None`` (the model is a chat model)."""
+#: litellm's providers of legacy ``/completions`` models, and the native provider serving each.
+_TEXT_PROVIDERS = {"text-completion-openai": "openai", "azure_text": "azure_text"}
+
+
+def _legacy_model(model: Any, kwargs: dict[str, Any]) -> Optional[tuple[str, str]]:
+    """``(native provider, model id)`` of a legacy completions model, else ``None``:
+    litellm's ``text-completion-openai`` provider (``gpt-3.5-turbo-instruct``,
+    ``davinci-002``, ``babbage-002``, or that prefix) and ``azure_text/<deployment>``."""
     from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
 
     try:
         model_id, provider, _, _ = get_llm_provider(model, kwargs.get("custom_llm_provider"))
     except Exception:
         return None
-    if provider != "text-completion-openai":
+    native = _TEXT_PROVIDERS.get(provider)
+    return None if native is None else (native, model_id)
+
+
+def _legacy_prompt(legacy: Optional[tuple[str, str]], prompt: Any) -> Any:
+    """The prompt as litellm sends it: for ``azure_text/``, a list of strings is one
+    prompt, their concatenation (litellm makes each a user turn, then ``azure_text_pt``
+    joins the turns' texts)."""
+    azure = legacy is not None and legacy[0] == "azure_text"
+    if azure and isinstance(prompt, list) and all(isinstance(p, str) for p in prompt):
+        return "".join(prompt)
+    return prompt
+
+
+def _instruct_call(
+    legacy: Optional[tuple[str, str]],
+    model: Any,
+    prompt: Any,
+    stream: Optional[bool],
+    kwargs: dict[str, Any],
+) -> Optional[_request.NativeCall]:
+    """The ``/completions`` call of a legacy completions model (``_legacy_model``), else
+    ``None``: a chat model, or an ``azure_text/`` stream, which goes through the chat path
+    (one user turn, sent back as the same prompt)."""
+    if legacy is None or (stream and legacy[0] == "azure_text"):
         return None
     if stream:
         raise _request.bad_request(
@@ -587,16 +621,19 @@ def _instruct_call(
     if not isinstance(prompt, (str, list)) or not prompt:
         raise _request.bad_request("prompt must be a non-empty string or list", str(model))
     rest = {k: v for k, v in kwargs.items() if k != "custom_llm_provider"}
-    return _endpoints.prepare(f"openai/{model_id}", rest, {"prompt": prompt})
+    native, model_id = legacy
+    return _endpoints.prepare(f"{native}/{model_id}", rest, {"prompt": prompt})
 
 
 def _instruct_response(
     raw: bytes, call: _request.NativeCall, started: float
 ) -> TextCompletionResponse:
     resp = _endpoints.stamp(TextCompletionResponse.model_validate_json(raw), call, started)
-    # litellm names these models' provider text-completion-openai (their model map rows too).
-    resp._hidden_params["custom_llm_provider"] = "text-completion-openai"
-    resp._hidden_params["response_cost"] = response_cost(resp, call.model, "text-completion-openai")
+    # litellm names OpenAI's instruct models' provider text-completion-openai (their model
+    # map rows too); Azure's keep azure_text.
+    provider = "azure_text" if call.provider == "azure_text" else "text-completion-openai"
+    resp._hidden_params["custom_llm_provider"] = provider
+    resp._hidden_params["response_cost"] = response_cost(resp, call.model, provider)
     return resp
 
 
@@ -607,15 +644,20 @@ def text_completion(
     (``choices[i].text``), or with ``stream=True`` a ``TextCompletionStreamWrapper``.
 
     OpenAI's instruct models (``gpt-3.5-turbo-instruct``, ``davinci-002``, ``babbage-002``,
-    ``text-completion-openai/...``) go to the legacy ``/completions`` endpoint with the
-    prompt as given (a string or a list); every other model gets the prompt as one user
-    turn on its chat endpoint (litellm's path for chat models).
+    ``text-completion-openai/...``) and Azure's (``azure_text/<deployment>``) go to the
+    legacy ``/completions`` endpoint with the prompt as given (a string or a list; for
+    ``azure_text/`` a list of strings is sent joined, as litellm's ``azure_text_pt``);
+    every other model gets the prompt as one user turn on its chat endpoint (litellm's
+    path for chat models).
 
     Same call options and exceptions as ``completion``. Not supported: streaming from
-    ``/completions`` (``BadRequestError`` before any I/O), token-id prompts to chat models.
+    OpenAI's ``/completions`` (``BadRequestError`` before any I/O; ``azure_text/`` streams),
+    token-id prompts to chat models.
     """
     started = time.perf_counter()
-    instruct = _instruct_call(model, prompt, stream, kwargs)
+    legacy = _legacy_model(model, kwargs)
+    prompt = _legacy_prompt(legacy, prompt)
+    instruct = _instruct_call(legacy, model, prompt, stream, kwargs)
     if instruct is not None:
         return _instruct_response(_endpoints.send("text_completion", instruct), instruct, started)
     messages = _prompt_messages(prompt, model)
@@ -629,7 +671,9 @@ async def atext_completion(
 ) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
     """Async ``text_completion``: same arguments, returns and exceptions."""
     started = time.perf_counter()
-    instruct = _instruct_call(model, prompt, stream, kwargs)
+    legacy = _legacy_model(model, kwargs)
+    prompt = _legacy_prompt(legacy, prompt)
+    instruct = _instruct_call(legacy, model, prompt, stream, kwargs)
     if instruct is not None:
         raw = await _endpoints.asend("text_completion", instruct)
         return _instruct_response(raw, instruct, started)

@@ -79,8 +79,7 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         if self._chunks is None:
             hidden = self._hidden_params
             self._chunks = [
-                from_core_json(ModelResponseStream, raw, _hidden_params=hidden)
-                for raw in self._seen.take()
+                from_core_json(ModelResponseStream, raw, hidden) for raw in self._seen.take()
             ]
         return self._chunks
 
@@ -90,7 +89,7 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         self._seen = _elc_core.ChunkLog()
 
     def _shape(self, raw: bytes) -> ModelResponseStream:
-        chunk = from_core_json(ModelResponseStream, raw, _hidden_params=self._hidden_params)
+        chunk = from_core_json(ModelResponseStream, raw, self._hidden_params)
         if self._chunks is None:
             self._seen.append(raw)
         else:

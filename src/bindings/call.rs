@@ -1,6 +1,7 @@
 //! One provider call, resolved: the adapter, model id, key, base URL and
 //! options, and the async operations that run it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -14,7 +15,8 @@ use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
 use crate::multipart::Upload;
 use crate::providers::{
-    self, batch, responses_bridge, Endpoint, Params, Spec, StreamDecoder, Target,
+    self, batch, responses_bridge, Endpoint, Exchange, Fetched, Params, Provider, Spec,
+    StreamDecoder, Target, TokenSource,
 };
 use crate::runtime;
 use crate::trace::Trace;
@@ -34,6 +36,10 @@ const SLICE: usize = 4096;
 /// applied the module globals before calling in).
 pub struct Call {
     spec: &'static Spec,
+    /// The registry row's adapter, or its variant for this model.
+    adapter: &'static dyn Provider,
+    /// Where the bearer token comes from when it is fetched before each request.
+    tokens: Option<Arc<dyn TokenSource>>,
     model: String,
     api_key: Option<String>,
     base: String,
@@ -44,6 +50,15 @@ pub struct Call {
     log: Trace,
     uploads: Vec<Upload>,
     params: Params,
+}
+
+/// `e` without the secrets of what a token source fetched.
+fn redact_fetched(e: Error, fetched: Option<&Fetched>) -> Error {
+    fetched
+        .map(Fetched::secrets)
+        .unwrap_or_default()
+        .into_iter()
+        .fold(e, |e, s| e.redact(Some(s)))
 }
 
 impl Call {
@@ -90,9 +105,10 @@ impl Call {
                 ),
             );
         }
+        let adapter = spec.adapter.variant(&model).unwrap_or(spec.adapter);
         let base = match custom_base {
             Some(b) => b,
-            None => match spec.adapter.base(&params) {
+            None => match adapter.base(&params) {
                 Ok(computed) => computed.unwrap_or_else(|| spec.default_base.to_owned()),
                 Err(e) => return Err(e.context(spec.name, &model)),
             },
@@ -123,8 +139,13 @@ impl Call {
                 )
             }
         };
+        let tokens = adapter
+            .token_source(&params, api_key.as_deref())
+            .map_err(|e| e.context(spec.name, &model))?;
         Ok(Call {
             spec,
+            adapter,
+            tokens,
             model,
             api_key,
             base,
@@ -150,20 +171,47 @@ impl Call {
 
     /// The adapter's request, or the refusal of an endpoint the provider's
     /// registry row does not list (no I/O has happened yet).
-    fn build(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<HttpRequest, Error> {
+    /// `token` is what the adapter's token source fetched for this request.
+    fn build(
+        &self,
+        endpoint: Endpoint,
+        body: Vec<u8>,
+        token: Option<&Fetched>,
+    ) -> Result<HttpRequest, Error> {
         if !self.spec.serves(endpoint) {
             return Err(providers::unsupported(endpoint, self.spec.name));
         }
         let target = Target {
             base: &self.base,
             api_key: self.api_key.as_deref(),
+            token: token.and_then(Fetched::bearer),
             model: &self.model,
             uploads: &self.uploads,
             params: &self.params,
+            fetched: token,
         };
-        let mut req = self.spec.adapter.request(endpoint, &target, body)?;
+        let mut req = self.adapter.request(endpoint, &target, body)?;
         req.extra_headers(&self.headers)?;
         Ok(req)
+    }
+
+    /// The secret of the adapter's token source, if it has one (cached,
+    /// else fetched within the call's deadline and retries).
+    async fn token(
+        &self,
+        client: &reqwest::Client,
+        deadline: Option<Instant>,
+    ) -> Result<Option<Fetched>, Error> {
+        let Some(source) = &self.tokens else {
+            return Ok(None);
+        };
+        let how = Exchange {
+            client,
+            deadline,
+            num_retries: self.num_retries,
+            log: self.log,
+        };
+        source.token(&how).await.map(Some)
     }
 
     /// Attach provider/model and strip the key and the secret provider params from an error.
@@ -175,15 +223,17 @@ impl Call {
     }
 
     /// The adapter's error mapping, as `http` wants it.
-    fn mapper(&self) -> impl Fn(u16, &[u8]) -> Error + Sync {
-        let adapter = self.spec.adapter;
-        move |status: u16, body: &[u8]| adapter.error(status, body)
+    fn mapper(&self) -> impl Fn(u16, &reqwest::header::HeaderMap, &[u8]) -> Error + Sync {
+        let adapter = self.adapter;
+        move |status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]| {
+            adapter.error_with_headers(status, headers, body)
+        }
     }
 
     /// No HTTP answer at all: let the adapter say which server is down.
     fn unreachable(&self, e: Error) -> Error {
         match (e.kind, e.status) {
-            (Kind::Connection, None) => self.spec.adapter.unreachable(&self.base, e),
+            (Kind::Connection, None) => self.adapter.unreachable(&self.base, e),
             _ => e,
         }
     }
@@ -201,7 +251,7 @@ impl Call {
                 let answer = self.once(&client, Endpoint::Chat, chat, deadline).await?;
                 return responses_bridge::from_chat(&req, &answer);
             }
-            let batches = match (endpoint, self.spec.adapter.embedding_batch_size()) {
+            let batches = match (endpoint, self.adapter.embedding_batch_size(&self.model)) {
                 (Endpoint::Embedding, Some(size)) => batch::split(&body, size)?,
                 _ => None,
             };
@@ -233,7 +283,8 @@ impl Call {
         body: Vec<u8>,
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Error> {
-        let req = self.build(endpoint, body)?;
+        let token = self.token(client, deadline).await?;
+        let req = self.build(endpoint, body, token.as_ref())?;
         let bytes = http::fetch(
             client,
             &req,
@@ -243,10 +294,8 @@ impl Call {
             self.log,
         )
         .await
-        .map_err(|e| self.unreachable(e))?;
-        self.spec
-            .adapter
-            .response(endpoint, &self.model, bytes.to_vec())
+        .map_err(|e| redact_fetched(self.unreachable(e), token.as_ref()))?;
+        self.adapter.response(endpoint, &self.model, bytes.to_vec())
     }
 
     /// Open a streamed call (chat, or the Responses API): returns once the provider answered with a
@@ -261,29 +310,32 @@ impl Call {
     ) -> Result<(mpsc::Receiver<Item>, tokio::task::AbortHandle), Error> {
         let opened = async {
             let client = runtime::client(&self.ssl_verify)?;
+            let deadline = self.deadline();
+            let token = self.token(&client, deadline).await?;
+            let token = token.as_ref();
             let (req, decoder) = if self.bridged(endpoint) {
                 let responses = responses_bridge::request(&body)?;
                 let chat = responses_bridge::to_chat(&responses)?;
-                let inner = self.spec.adapter.stream_decoder(Endpoint::Chat);
+                let inner = self.adapter.stream_decoder(Endpoint::Chat);
                 let decoder = responses_bridge::EventStream::boxed(inner, responses);
-                (self.build(Endpoint::Chat, chat)?, decoder)
+                (self.build(Endpoint::Chat, chat, token)?, decoder)
             } else {
                 (
-                    self.build(endpoint, body)?,
-                    self.spec.adapter.stream_decoder(endpoint),
+                    self.build(endpoint, body, token)?,
+                    self.adapter.stream_decoder(endpoint),
                 )
             };
             http::send(
                 &client,
                 &req,
-                self.deadline(),
+                deadline,
                 self.num_retries,
                 &self.mapper(),
                 self.log,
             )
             .await
             .map(|resp| (resp, decoder))
-            .map_err(|e| self.unreachable(e))
+            .map_err(|e| redact_fetched(self.unreachable(e), token))
         };
         let (resp, decoder) = opened.await.map_err(|e| self.finish(e))?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);

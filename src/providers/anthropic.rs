@@ -269,7 +269,7 @@ fn positive_int(v: &Value, name: &str) -> Result<u64, Error> {
 
 /// `thinking` as given, else `reasoning_effort` mapped to a thinking budget
 /// (litellm's `DEFAULT_REASONING_EFFORT_*_THINKING_BUDGET`).
-fn thinking(req: &Map<String, Value>) -> Result<Option<Value>, Error> {
+pub fn thinking(req: &Map<String, Value>) -> Result<Option<Value>, Error> {
     if let Some(t) = req.get("thinking").filter(|t| !t.is_null()) {
         if !t.is_object() {
             return Err(bad(
@@ -759,13 +759,13 @@ pub fn usage(u: &Value) -> Value {
 
 /// The arguments of the `json_tool_call` tool as message content (litellm
 /// unwraps a top-level `values` key).
-fn json_tool_content(input: &Value) -> String {
+pub fn json_tool_content(input: &Value) -> String {
     let v = input.get("values").unwrap_or(input);
     v.to_string()
 }
 
 /// A Messages API response → an OpenAI chat completion.
-fn translate_response(v: &Value, raw: &[u8]) -> Result<Value, Error> {
+pub fn translate_response(v: &Value, raw: &[u8]) -> Result<Value, Error> {
     if v.get("error").is_some() {
         return Err(error_object(200, v, raw));
     }
@@ -919,7 +919,7 @@ enum Block {
 /// `reasoning_content` plus `thinking_blocks` fragments (signatures and
 /// redacted blocks too), the stop reason as `finish_reason`, then a
 /// usage-only chunk (`choices: []`) with the whole call's usage.
-struct MessageStream {
+pub struct MessageStream {
     done: bool,
     id: Value,
     model: Value,
@@ -1188,9 +1188,11 @@ mod tests {
         let t = Target {
             base: "http://h",
             api_key: Some("sk-ant-x"),
+            token: None,
             model: "claude-3-haiku-20240307",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         };
         let msgs = br#"{"model":"x","messages":[{"role":"user","content":"hi"}]}"#.to_vec();
         let r = Anthropic.request(Endpoint::Chat, &t, msgs).unwrap();

@@ -1,12 +1,12 @@
 //! The stream plumbing every adapter shares: cutting the body into events
-//! (SSE or NDJSON), and holding back a fault decoded after some chunks of the
+//! (SSE, NDJSON, or AWS's binary event stream), and holding back a fault decoded after some chunks of the
 //! same read until those chunks are handed over, so a stream delivers every
 //! chunk received before it fails (as litellm's does). An adapter supplies
 //! only the translation of its events into OpenAI chunks ([`Translate`]).
 
 use super::StreamDecoder;
 use crate::error::Error;
-use crate::{ndjson, sse};
+use crate::{eventstream, ndjson, sse};
 
 /// How a streamed body is cut into events.
 pub trait Framing: Default + Send {
@@ -34,6 +34,18 @@ impl Framing for ndjson::Decoder {
     }
     fn finish(&mut self) -> Option<Vec<u8>> {
         ndjson::Decoder::finish(self)
+    }
+}
+
+/// A malformed message or a failed CRC is an event too: the translation
+/// raises it after the chunks before it.
+impl Framing for eventstream::Decoder {
+    type Event = Result<eventstream::Message, Error>;
+    fn feed(&mut self, bytes: &[u8]) -> Vec<Self::Event> {
+        eventstream::Decoder::feed(self, bytes)
+    }
+    fn finish(&mut self) -> Option<Self::Event> {
+        eventstream::Decoder::finish(self)
     }
 }
 

@@ -7,30 +7,47 @@
 pub mod anthropic;
 pub mod azure;
 pub mod batch;
+pub mod bedrock;
 pub mod body;
 pub mod framed;
 pub mod gemini;
 pub mod imagen;
+pub mod oauth;
 pub mod ollama;
 pub mod openai;
 pub mod responses_bridge;
+pub mod vertex;
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::time::Instant;
 
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 use crate::multipart::Upload;
+use crate::sigv4::Credentials;
+use crate::trace::Trace;
 
 /// Where a call goes: the resolved base URL, key and provider model id, and
 /// the call options an adapter may act on.
 pub struct Target<'a> {
     pub base: &'a str,
+    /// The call's API key (per call, else the registry row's env vars).
     pub api_key: Option<&'a str>,
+    /// The bearer token the adapter's [`Provider::token_source`] fetched for
+    /// this request; `None` when the adapter has no token source for the call.
+    pub token: Option<&'a str>,
     pub model: &'a str,
     /// Files sent as `multipart/form-data` with the body's fields (transcription).
     pub uploads: &'a [Upload],
     /// The provider-specific call arguments.
     pub params: &'a Params,
+    /// What the adapter's [`Provider::token_source`] fetched for this request
+    /// (a bearer token also arrives as `token`); `None` without a token source.
+    pub fetched: Option<&'a Fetched>,
 }
 
 /// Provider-specific call arguments, by litellm's keyword names
@@ -68,12 +85,12 @@ impl Params {
     }
 
     /// The values of the secret arguments (names with `token`, `secret`,
-    /// `credential` or `key` in them), to strip from errors.
+    /// `credential`, `key` or `password` in them), to strip from errors.
     pub fn secrets(&self) -> impl Iterator<Item = &str> {
         self.0
             .iter()
             .filter(|(k, _)| {
-                ["token", "secret", "credential", "key"]
+                ["token", "secret", "credential", "key", "password"]
                     .iter()
                     .any(|w| k.contains(w))
             })
@@ -161,6 +178,71 @@ pub fn unsupported(endpoint: Endpoint, provider: &str) -> Error {
     )
 }
 
+/// How a token is fetched before a request: the call's pooled client, its
+/// deadline (the fetch counts against the call's timeout), its retries and its
+/// debug events.
+pub struct Exchange<'a> {
+    pub client: &'a reqwest::Client,
+    pub deadline: Option<Instant>,
+    pub num_retries: u32,
+    pub log: Trace,
+}
+
+/// A secret a [`TokenSource`] fetched for one request.
+#[derive(Clone)]
+pub enum Fetched {
+    /// An OAuth2 bearer access token (Vertex AI, Azure Entra ID), also `Target::token`.
+    Bearer(String),
+    /// AWS temporary credentials (Bedrock: STS, the container endpoint) the
+    /// adapter signs the request with.
+    Aws(Credentials),
+}
+
+impl Fetched {
+    /// The bearer token, if that is what was fetched.
+    pub fn bearer(&self) -> Option<&str> {
+        match self {
+            Fetched::Bearer(t) => Some(t),
+            Fetched::Aws(_) => None,
+        }
+    }
+
+    /// Every secret value in it, to strip from errors.
+    pub fn secrets(&self) -> Vec<&str> {
+        match self {
+            Fetched::Bearer(t) => vec![t],
+            Fetched::Aws(c) => {
+                let mut out = vec![c.secret_access_key.as_str()];
+                out.extend(c.session_token.as_deref());
+                out
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Fetched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fetched::Bearer(_) => f.write_str("Bearer(..)"),
+            Fetched::Aws(c) => f.debug_tuple("Aws").field(c).finish(),
+        }
+    }
+}
+
+/// A secret fetched over the network before the request it authorizes (an
+/// OAuth2 access token, AWS temporary credentials), cached and refreshed by
+/// the source itself.
+pub trait TokenSource: Send + Sync {
+    /// A secret valid for the request about to be sent: cached, or fetched
+    /// through `how` (once for concurrent callers). A refusal by the token
+    /// endpoint is an `Authentication` (or `PermissionDenied`) error with the
+    /// endpoint's error text.
+    fn token<'a>(
+        &'a self,
+        how: &'a Exchange<'a>,
+    ) -> Pin<Box<dyn Future<Output = Result<Fetched, Error>> + Send + 'a>>;
+}
+
 /// One wire format. Requests arrive as OpenAI-shaped JSON bytes and responses
 /// leave as OpenAI-shaped JSON bytes; everything in between is the adapter's.
 pub trait Provider: Sync {
@@ -171,9 +253,11 @@ pub trait Provider: Sync {
         target: &Target,
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error>;
-    /// The most embedding inputs one request may carry: a longer `input` list
-    /// is sent as several requests whose answers are merged. Default: no limit.
-    fn embedding_batch_size(&self) -> Option<usize> {
+    /// The most embedding inputs one request to `model` (the provider's model
+    /// id) may carry: a longer `input` list is sent as several requests whose
+    /// answers are merged. Default: no limit.
+    fn embedding_batch_size(&self, model: &str) -> Option<usize> {
+        let _ = model;
         None
     }
     /// The base URL to use when the call gives no `api_base` and no env var
@@ -182,6 +266,27 @@ pub trait Provider: Sync {
     /// `default_base` applies.
     fn base(&self, params: &Params) -> Result<Option<String>, Error> {
         let _ = params;
+        Ok(None)
+    }
+    /// The adapter serving `model` when one registry row covers several wire
+    /// formats by model family (Vertex AI: Gemini, and Claude on the
+    /// Anthropic publisher). Default: none, this adapter serves every model.
+    fn variant(&self, model: &str) -> Option<&'static dyn Provider> {
+        let _ = model;
+        None
+    }
+    /// Where the request's bearer token comes from when it must be fetched
+    /// over the network first, resolved before any I/O from the call's
+    /// `params` and `api_key`; credentials that are missing or unreadable are
+    /// refused here. Awaited before each request is built; what it fetched
+    /// reaches the adapter as `Target::fetched` (a bearer token as
+    /// `Target::token` too). Default: none (the key is sent as given).
+    fn token_source(
+        &self,
+        params: &Params,
+        api_key: Option<&str>,
+    ) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+        let _ = (params, api_key);
         Ok(None)
     }
     /// Reword a failure to reach the server at `base` (connection refused,
@@ -200,6 +305,17 @@ pub trait Provider: Sync {
     /// Map an error status and body to an [`Error`] (by status and the
     /// provider's error type/code, never by message text).
     fn error(&self, status: u16, body: &[u8]) -> Error;
+    /// [`Provider::error`] for a provider whose error type travels in a
+    /// response header (Bedrock's `x-amzn-ErrorType`). Default: the body only.
+    fn error_with_headers(
+        &self,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+    ) -> Error {
+        let _ = headers;
+        self.error(status, body)
+    }
 }
 
 /// Turns a streamed body into OpenAI `chat.completion.chunk` JSON documents.
@@ -421,6 +537,18 @@ static SPECS: &[Spec] = &[
         endpoints: &[Chat],
         adapter: &anthropic::Anthropic,
     },
+    Spec {
+        name: "vertex_ai",
+        // The host follows vertex_location (the adapter's `base`); this is the default's.
+        default_base: "https://us-central1-aiplatform.googleapis.com",
+        // An OAuth2 token from the credentials (vertex::auth), not a key from the env.
+        key_env: &[],
+        base_env: &["VERTEXAI_API_BASE", "VERTEX_API_BASE"],
+        key_globals: &[],
+        key_required: false,
+        endpoints: &[Chat, Embedding],
+        adapter: &vertex::Google,
+    },
     // The OpenAI-compatible long tail (litellm's provider docs: prefix,
     // default base, key env vars); each speaks OpenAI's wire format unchanged.
     Spec {
@@ -572,14 +700,38 @@ static SPECS: &[Spec] = &[
         adapter: &azure::Azure,
     },
     Spec {
+        // litellm's Azure legacy completions (instruct deployments); chat is sent as a prompt.
+        name: "azure_text",
+        default_base: "",
+        key_env: &["AZURE_OPENAI_API_KEY", "AZURE_API_KEY"],
+        base_env: &["AZURE_API_BASE", "AZURE_OPENAI_ENDPOINT"],
+        key_globals: &["azure_key"],
+        key_required: false,
+        endpoints: &[Chat, TextCompletion],
+        adapter: &azure::AzureText,
+    },
+    Spec {
         name: "azure_ai",
         default_base: "",
         key_env: &["AZURE_AI_API_KEY"],
         base_env: &["AZURE_AI_API_BASE"],
         key_globals: &[],
         key_required: false,
-        endpoints: &[Chat],
+        endpoints: &[Chat, Embedding],
         adapter: &azure::AzureAi,
+    },
+    // AWS Bedrock: SigV4 from params / env / shared files, or a Bedrock API
+    // key as a bearer token; the base is the region's bedrock-runtime host
+    // (the adapter's `base`, which also reads `aws_bedrock_runtime_endpoint`).
+    Spec {
+        name: "bedrock",
+        default_base: "",
+        key_env: &["AWS_BEARER_TOKEN_BEDROCK"],
+        base_env: &[],
+        key_globals: &[],
+        key_required: false,
+        adapter: &bedrock::Bedrock,
+        endpoints: &[Chat, Embedding],
     },
 ];
 

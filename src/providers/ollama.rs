@@ -806,9 +806,11 @@ mod tests {
         Target {
             base: "http://localhost:11434/",
             api_key: None,
+            token: None,
             model: "llama3.2",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         }
     }
 

@@ -179,7 +179,7 @@ impl Provider for OpenAi {
         Ok(req)
     }
 
-    fn embedding_batch_size(&self) -> Option<usize> {
+    fn embedding_batch_size(&self, _model: &str) -> Option<usize> {
         self.quirks.embedding_batch
     }
 
@@ -631,9 +631,11 @@ mod tests {
         let t = Target {
             base: "http://h/v1/",
             api_key: Some("sk-x"),
+            token: None,
             model: "gpt-4o",
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         };
         let r = COMPATIBLE
             .request(Endpoint::Chat, &t, b"{}".to_vec())
@@ -733,9 +735,11 @@ mod tests {
         Target {
             base: "http://h/v1",
             api_key: None,
+            token: None,
             model,
             uploads: &[],
             params: &crate::providers::NO_PARAMS,
+            fetched: None,
         }
     }
 
@@ -796,8 +800,8 @@ mod tests {
         assert_eq!(out["messages"][1]["tool_call_id"], id);
         assert_eq!(out["messages"][2]["tool_call_id"], "Ab3dE6g8Z");
         assert_ne!(short_id("call_a", 9), short_id("call_b", 9));
-        assert_eq!(MISTRAL.embedding_batch_size(), Some(128));
-        assert_eq!(OPENAI.embedding_batch_size(), None);
+        assert_eq!(MISTRAL.embedding_batch_size("mistral-embed"), Some(128));
+        assert_eq!(OPENAI.embedding_batch_size("text-embedding-3-small"), None);
     }
 
     #[test]

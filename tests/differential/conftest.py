@@ -1,9 +1,10 @@
 """The real litellm, imported offline, for the differential suite.
 
 ``LITELLM_LOCAL_MODEL_COST_MAP`` must be set before litellm is imported (else it
-downloads its model price map); telemetry and the "Give Feedback" banner are
-turned off. A guard on Python's sockets fails the test if litellm (or anything
-else in the Python process) tries to reach a host that is not on loopback.
+downloads its model price map); telemetry, the "Give Feedback" banner and boto3's
+instance-metadata lookup are turned off. A guard on Python's sockets fails the test if
+litellm (or anything else in the Python process) tries to reach a host that is not on
+loopback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import pytest
 
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 os.environ.setdefault("LITELLM_TELEMETRY", "False")
+# litellm resolves AWS credentials through boto3 even for a Bedrock API key: never through
+# the instance-metadata service (the loopback guard below would refuse it anyway).
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 import litellm
 

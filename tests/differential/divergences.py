@@ -17,7 +17,7 @@ from typing import Optional
 
 from .scenarios import CHAT, STATUSES
 
-ALL = frozenset({"openai", "anthropic", "gemini", "ollama_chat", "azure"})
+ALL = frozenset({"openai", "anthropic", "gemini", "ollama_chat", "azure", "vertex_ai", "bedrock"})
 STREAMS = frozenset(s.name for s in CHAT if s.stream)
 ANSWERS = frozenset(s.name for s in CHAT if s.embedding_input is None)
 TOOL_ANSWERS = frozenset(
@@ -62,7 +62,9 @@ class Divergence:
 
 
 def _p(*names: str) -> frozenset[str]:
-    return frozenset(names)
+    """The providers named; Gemini's rows cover Gemini on Vertex AI (``vertex_ai``) too: the
+    same translation on both sides, only the URL and the credentials differ."""
+    return frozenset(names) | ({"vertex_ai"} if "gemini" in names else set())
 
 
 DIVERGENCES: tuple[Divergence, ...] = (
@@ -129,11 +131,12 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "provider_name_in_errors",
-        _p("gemini"),
+        _p("gemini", "bedrock"),
         _p("fault_timeout", "fault_stream_cut"),
         ("error.llm_provider",),
-        "`llm_provider` is 'litellm-httpx-handler' (timeout) or 'vertex_ai_beta' (cut stream)",
-        "'gemini'",
+        "`llm_provider` is 'litellm-httpx-handler' (timeout) or 'vertex_ai_beta' (Gemini's "
+        "cut stream)",
+        "'gemini' / 'bedrock'",
         "the provider called is gemini",
     ),
     Divergence(
@@ -218,11 +221,11 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "image_url_download",
-        _p("gemini", "ollama_chat"),
+        _p("gemini", "ollama_chat", "bedrock"),
         _p("vision_https_url"),
         ("request", "request[*].body.contents[*].parts[*].*Data", "error", "response"),
         "downloads the image URL and sends it inline (base64)",
-        "Gemini: `fileData` with the URL; Ollama: BadRequestError before any I/O",
+        "Gemini: `fileData` with the URL; Ollama and Bedrock: BadRequestError before any I/O",
         "no hidden network fetches from the call",
         README,
     ),
@@ -287,7 +290,7 @@ DIVERGENCES: tuple[Divergence, ...] = (
     ),
     Divergence(
         "arguments_spacing",
-        _p("anthropic", "gemini", "ollama_chat"),
+        _p("anthropic", "gemini", "ollama_chat", "bedrock"),
         TOOL_ANSWERS | TOOL_STREAMS | _p("json_schema"),
         (
             "*tool_calls[*].function.arguments",
@@ -411,6 +414,62 @@ DIVERGENCES: tuple[Divergence, ...] = (
         "asks for `encoding_format: base64` (the openai SDK's default) and decodes float32s",
         "asks for floats (OpenAI's default), so the vectors are the floats Azure computed",
         "no precision lost to a float32 round trip; the caller's encoding_format is sent as given",
+        README,
+    ),
+    Divergence(
+        "bedrock_unmapped_statuses",
+        _p("bedrock"),
+        _p(
+            "fault_403",
+            "fault_413",
+            "fault_422",
+            "fault_500",
+            "fault_502",
+            "fault_504",
+            "fault_529",
+            "fault_418",
+            "fault_malformed_json",
+        ),
+        ("error.class", "error.status_code"),
+        "403/413/502/529/418 APIConnectionError (500), 504 Timeout, 422 and a malformed 200 "
+        "body BadRequestError, a 500 ServiceUnavailableError reporting 503",
+        "the class of the AWS error type (AccessDeniedException PermissionDeniedError, ...) "
+        "else of the status, with the status the server sent; a malformed body APIError 500",
+        "litellm 1.81.16's Bedrock mapping reads message text and falls through to "
+        "APIConnectionError; the type AWS sends says what happened",
+    ),
+    Divergence(
+        "bedrock_unsupported_params_provider",
+        _p("bedrock"),
+        _p("n_2", "n_2_stream", "tools_none"),
+        ("error.llm_provider",),
+        "the error raised before any I/O has llm_provider None",
+        "llm_provider 'bedrock'",
+        "every exception here names its provider",
+    ),
+    Divergence(
+        "bedrock_json_schema_tool",
+        _p("bedrock"),
+        _p("json_schema"),
+        (
+            "request[*].body.toolConfig.tools[*].toolSpec.description",
+            "request[*].body.toolConfig.tools[*].toolSpec.inputSchema.json.additionalProperties",
+            "response.choices[*].finish_reason",
+        ),
+        "the `json_tool_call` tool has description 'json_tool_call' and the schema without "
+        "`additionalProperties`; the answer's finish_reason is `tool_calls`",
+        "the tool as the Anthropic adapter builds it (the caller's schema unchanged, no "
+        "description); finish_reason `stop`, the JSON being the answer",
+        "the same response_format translation as Anthropic's; no tool call is returned",
+    ),
+    Divergence(
+        "bedrock_stream_cut_chunks",
+        _p("bedrock"),
+        _p("fault_stream_cut"),
+        ("chunks",),
+        "no chunk reaches the caller before the error",
+        "every chunk that arrived, then the error",
+        "a broken stream delivers what it received (README)",
         README,
     ),
 )

@@ -70,6 +70,7 @@ def run(lib: ModuleType, provider: Provider, scenario: Scenario, image_url: str)
         if scenario.transport == "timeout":
             srv.enqueue(Reply(delay=_TIMEOUT_DELAY))
         api_base = provider.api_base(srv)
+        dictated = provider.call_kwargs(srv) if provider.call_kwargs else {}
         if scenario.transport == "refused":
             srv.close()
         messages = _messages(scenario, image_url)
@@ -79,6 +80,7 @@ def run(lib: ModuleType, provider: Provider, scenario: Scenario, image_url: str)
             "num_retries": 0,
             "max_retries": 0,
             **scenario.kwargs(provider),
+            **dictated,
         }
         try:
             if scenario.embedding_input is not None:
@@ -113,7 +115,8 @@ def run(lib: ModuleType, provider: Provider, scenario: Scenario, image_url: str)
                 "llm_provider": getattr(e, "llm_provider", None),
                 "message": str(e),
             }
-        out.requests = srv.requests
+        # A token exchange (Vertex AI) signs a fresh JWT each time: not compared.
+        out.requests = [r for r in srv.requests if r.path != "/token"]
     if not provider.ids_generated:
         return out
     for source in (out.response, out.built, *(out.chunks or [])):

@@ -136,7 +136,7 @@ def _request(r: Any, provider: str) -> dict[str, Any]:
         body: Any = json.loads(r.body) if r.body else None
     except ValueError:
         body = r.body.decode(errors="replace")
-    if provider == "gemini":
+    if provider in ("gemini", "vertex_ai"):
         body = camel_case_fields(body)
     headers = {h: r.headers[h] for h in HEADERS if h in r.headers}
     return {"method": r.method, "path": r.path, "headers": headers, "body": body}

@@ -8,20 +8,31 @@ faults of ``tests/test_faults.py``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from fakeprov.anthropic import FakeAnthropic
 from fakeprov.azure import FakeAzure
+from fakeprov.bedrock import FakeBedrock
 from fakeprov.gemini import FakeGemini
 from fakeprov.ollama import FakeOllama
 from fakeprov.openai import FakeOpenAI
 from fakeprov.server import FakeServer, Reply
+from fakeprov.vertex import FakeVertex
 
-from .wire import AnthropicWire, AzureWire, GeminiWire, OllamaWire, Wire
+from .wire import AnthropicWire, AzureWire, BedrockWire, GeminiWire, OllamaWire, Wire
 
 KEY = "sk-differential-test"
+
+
+class BearerBedrock(FakeBedrock):
+    """The fake Bedrock runtime taking :data:`KEY` as a Bedrock API key (bearer token): both
+    libraries send ``api_key`` so, and litellm then needs no AWS credential lookup."""
+
+    def __init__(self) -> None:
+        super().__init__(bearer={KEY})
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,47 @@ class Provider:
     embedding_model: Optional[str] = None
     ids_generated: bool = False
     """Whether the wire reply lacks tool-call ids, so that each library makes them up."""
+    call_kwargs: Optional[Callable[[Any], dict[str, Any]]] = None
+    """Keyword arguments the server dictates (credentials naming its token endpoint)."""
+
+
+class DifferentialVertex(FakeVertex):
+    """:class:`FakeVertex` with a service account made once per process (a throwaway key,
+    never written to disk); :attr:`credentials` names this server's token endpoint."""
+
+    _key: Any = None
+
+    def __init__(self) -> None:
+        if DifferentialVertex._key is None:
+            from cryptography.hazmat.primitives.asymmetric import rsa
+
+            DifferentialVertex._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        super().__init__(DifferentialVertex._key.public_key())
+
+    @property
+    def credentials(self) -> str:
+        """The service account key file's JSON, as both libraries take ``vertex_credentials``."""
+        from cryptography.hazmat.primitives import serialization
+
+        pem = self._key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        return json.dumps(
+            {
+                "type": "service_account",
+                "project_id": self.project,
+                "private_key_id": "differential",
+                "private_key": pem,
+                "client_email": self.client_email,
+                "client_id": "1",
+                "token_uri": self.token_uri,
+            }
+        )
+
+
+VERTEX_GEMINI_MODEL = "/v1/projects/fake-project/locations/us-central1/publishers/google/models"
 
 
 class DiffAzure(FakeAzure):
@@ -72,6 +124,18 @@ PROVIDERS = (
         "gemini/gemini-embedding-001",
         ids_generated=True,
     ),
+    # litellm 1.81.16 appends only `:{method}` to an api_base (1.110.2 grafts the path onto a
+    # bare host, as we do): both get the model resource as api_base. Claude on Vertex needs the
+    # vertexai SDK in litellm 1.81.16, and its embeddings URL differs: Gemini chat only.
+    Provider(
+        "vertex_ai",
+        "vertex_ai/gemini-2.5-flash",
+        DifferentialVertex,
+        lambda s: f"{s.url}{VERTEX_GEMINI_MODEL}/gemini-2.5-flash",
+        GeminiWire(),
+        ids_generated=True,
+        call_kwargs=lambda s: {"vertex_credentials": s.credentials},
+    ),
     Provider(
         "ollama_chat",
         "ollama_chat/qwen3",
@@ -84,6 +148,14 @@ PROVIDERS = (
     # litellm sends azure/ through the openai SDK's AzureOpenAI client:
     # {api_base}/openai/deployments/{deployment}/...?api-version=2025-02-01-preview.
     Provider("azure", "azure/gpt-4o", DiffAzure, lambda s: s.url, AzureWire(), "azure/emb"),
+    Provider(
+        "bedrock",
+        "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        BearerBedrock,
+        lambda s: s.url,
+        BedrockWire(),
+        "bedrock/amazon.titan-embed-text-v2:0",
+    ),
 )
 
 
@@ -159,7 +231,7 @@ HTTPS_IMAGE = "https://example.com/cat.png"
 IMAGE_PATH = "/cat.png"
 """Where the loopback image server serves the PNG: for Gemini and Ollama litellm downloads
 image URLs, so there the scenario's URL points at loopback instead of the internet."""
-DOWNLOADS_IMAGES = frozenset({"gemini", "ollama_chat"})
+DOWNLOADS_IMAGES = frozenset({"gemini", "ollama_chat", "bedrock"})
 JSON_SCHEMA = {
     "type": "json_schema",
     "json_schema": {

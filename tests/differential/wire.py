@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from fakeprov.anthropic import anthropic_error, message_events, sse_frames, sse_reply
 from fakeprov.azure import azure_error, content_filter_error
+from fakeprov.bedrock import aws_error, converse_events, event, exception, stream_reply
 from fakeprov.gemini import google_error
 from fakeprov.ollama import CREATED_AT, ndjson, ollama_error
 from fakeprov.openai import CREATED, openai_error
@@ -276,6 +277,85 @@ class OllamaWire(Wire):
         head = {"model": "qwen3", "created_at": CREATED_AT}
         line = {**head, "message": {"role": "assistant", "content": "par"}, "done": False}
         return ndjson([line, line, line], cut_after=1)
+
+
+class BedrockWire(Wire):
+    """Bedrock's Converse API (docs.aws.amazon.com/bedrock/latest/APIReference/
+    API_runtime_Converse.html); errors are AWS's ``x-amzn-ErrorType`` + ``{"message"}``,
+    streams AWS's binary event stream."""
+
+    def parallel_tools(self, stream: bool) -> Reply:
+        """Two ``toolUse`` blocks in one message."""
+        message = _converse_message(
+            [
+                {
+                    "toolUse": {
+                        "toolUseId": "tooluse_w",
+                        "name": "get_weather",
+                        "input": WEATHER_ARGS,
+                    }
+                },
+                {"toolUse": {"toolUseId": "tooluse_t", "name": "get_time", "input": TIME_ARGS}},
+            ],
+            "tool_use",
+        )
+        return stream_reply(converse_events(message)) if stream else Reply(body=message)
+
+    def reasoning(self, stream: bool) -> Optional[Reply]:
+        """The fake answers ``thinking`` with a signed reasoning block itself."""
+        return None
+
+    def cached_usage(self, stream: bool) -> Optional[Reply]:
+        """The fake counts blocks before a ``cachePoint`` as cache writes itself."""
+        return None
+
+    def error(self, status: int, kind: str) -> Optional[Reply]:
+        """AWS's error answer; a too-long prompt is a ``ValidationException``."""
+        if kind == "content_policy":
+            return None
+        if kind == "context":
+            return aws_error(
+                status, "ValidationException", "Input is too long for requested model."
+            )
+        etype = _BEDROCK_ERRORS.get(status, "InternalServerException")
+        return aws_error(status, etype, f"provider said {status}")
+
+    def stream_error(self) -> Reply:
+        """A ``throttlingException`` message after the first text delta."""
+        return stream_reply(
+            [
+                event("messageStart", {"role": "assistant"}),
+                event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "par"}}),
+                exception("throttlingException", "Too many tokens, please wait."),
+            ]
+        )
+
+    def stream_cut(self) -> Reply:
+        """The connection closes after the first text delta."""
+        message = _converse_message([{"text": "partial"}], "end_turn")
+        return stream_reply(converse_events(message), cut_after=2)
+
+
+_BEDROCK_ERRORS = {
+    400: "ValidationException",
+    401: "UnrecognizedClientException",
+    403: "AccessDeniedException",
+    404: "ResourceNotFoundException",
+    408: "ModelTimeoutException",
+    424: "ModelErrorException",
+    429: "ThrottlingException",
+    500: "InternalServerException",
+    503: "ServiceUnavailableException",
+}
+
+
+def _converse_message(content: list[dict[str, Any]], stop_reason: str) -> dict[str, Any]:
+    return {
+        "output": {"message": {"role": "assistant", "content": content}},
+        "stopReason": stop_reason,
+        "usage": {"inputTokens": 5, "outputTokens": 8, "totalTokens": 13},
+        "metrics": {"latencyMs": 10},
+    }
 
 
 _OPENAI_ERRORS: dict[int, tuple[str, Optional[str]]] = {

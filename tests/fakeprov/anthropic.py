@@ -117,18 +117,28 @@ class FakeAnthropic(FakeServer):
             return
         try:
             body = req.json
-            self._validate(req.headers, body)
-        except (_Invalid, ValueError) as e:
+        except ValueError as e:
             exchange.send_json(400, error_body("invalid_request_error", str(e)))
             return
-        message = self._message(body)
-        if body.get("stream"):
+        message = self.answer(req.headers, body)
+        if isinstance(message, str):
+            exchange.send_json(400, error_body("invalid_request_error", message))
+        elif body.get("stream"):
             exchange.start_stream()
             for frame in sse_frames(message_events(message)):
                 exchange.write_chunk(frame)
             exchange.end_stream()
         else:
             exchange.send_json(200, message)
+
+    def answer(self, headers: dict[str, str], body: Any) -> dict[str, Any] | str:
+        """The Message answering the request ``body``, or the ``invalid_request_error``
+        message refusing it (also the answer of Claude on Vertex AI, ``fakeprov.vertex``)."""
+        try:
+            self._validate(headers, body)
+        except (_Invalid, ValueError) as e:
+            return str(e)
+        return self._message(body)
 
     # -- validation ------------------------------------------------------------
 

@@ -7,6 +7,8 @@ Routes (learn.microsoft.com/azure/ai-services/openai/reference):
   :data:`API_VERSIONS`: Azure's 400 ``API version not supported``);
 * ``/openai/v1/{chat/completions,embeddings,...}`` (the v1 API): the deployment is the
   body's ``model``, no ``api-version``;
+* ``/openai/deployments/{deployment}/completions``: the legacy completions API of an
+  instruct deployment (``instruct``), streamed or not;
 * ``/models/chat/completions`` and ``/chat/completions`` (Azure AI Foundry model
   inference, :class:`FakeAzureAI`): the model is the body's ``model``.
 
@@ -14,6 +16,15 @@ Auth, checked on every route: the ``api-key`` header equal to :attr:`FakeAzure.k
 ``Authorization: Bearer <t>`` with ``t`` in :attr:`FakeAzure.tokens` (an Entra ID token)
 or, on the v1 and Foundry routes, the key; otherwise Azure's 401 body. An unknown
 deployment is Azure's 404 ``DeploymentNotFound``.
+
+``POST /{tenant}/oauth2/v2.0/token`` is Entra ID's token endpoint (the client points
+``AZURE_AUTHORITY_HOST`` at this server; learn.microsoft.com/entra/identity-platform/
+v2-oauth2-client-creds-grant-flow, v2-oauth-ropc): a form with ``grant_type=
+client_credentials``, :data:`CLIENT_ID`, :data:`CLIENT_SECRET` and ``scope`` =
+:data:`SCOPE` under tenant :data:`TENANT`, or ``grant_type=password`` with
+:data:`USERNAME` / :data:`PASSWORD` under ``organizations``, is answered with a new token
+(added to :attr:`FakeAzure.tokens`) living :attr:`FakeAzure.expires_in` seconds; anything
+else with Entra's error body (``error``, ``error_description`` ``AADSTS…``, ``error_codes``).
 
 Answers are :class:`~fakeprov.openai.FakeOpenAI`'s, with the deployment's model
 (:attr:`FakeAzure.deployments`) as ``model`` and Azure's content-filter annotations:
@@ -28,8 +39,10 @@ containing :data:`PROMPT_TRIGGER` is refused with Azure's 400 ``content_filter``
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
+import threading
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlsplit
 
@@ -52,8 +65,20 @@ DEPLOYMENTS = {
     "gpt-4o": "gpt-4o-2024-08-06",
     "prod-chat": "gpt-4o-mini-2024-07-18",
     "emb": "text-embedding-3-small",
+    "instruct": "gpt-35-turbo-instruct",
 }
 """Deployment name → the model it serves (what answers report as ``model``)."""
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+"""The tenant the fake's service principal lives in."""
+CLIENT_ID = "0b5c2a1e-7d3f-4e1a-9c2b-5d6e7f809a1b"
+"""The application (client) id Entra ID knows."""
+CLIENT_SECRET = "Qx8Q~fake.client~secret_value-0123456789"
+"""The application's client secret."""
+USERNAME = "ada@contoso.onmicrosoft.com"
+PASSWORD = "correct horse battery staple"
+"""The user the password grant accepts."""
+SCOPE = "https://cognitiveservices.azure.com/.default"
+"""The scope Azure OpenAI tokens are asked for."""
 PROMPT_TRIGGER = "VIOLENT-PROMPT"
 OUTPUT_TRIGGER = "VIOLENT-OUTPUT"
 CATEGORIES = ("hate", "self_harm", "sexual", "violence")
@@ -88,6 +113,28 @@ def azure_error(
         status=status,
         body={"error": {"code": code, "message": message, **extra}},
         headers=dict(headers or {}),
+    )
+
+
+def entra_error(status: int, error: str, code: int, description: str) -> Reply:
+    """Entra ID's token-endpoint error body (learn.microsoft.com/entra/identity-platform/
+    reference-error-codes): the description starts ``AADSTS<code>:`` and ends with trace ids."""
+    trace = (
+        "Trace ID: 9a8b7c6d-0000-4000-8000-00000000abcd\r\n"
+        "Correlation ID: 1f2e3d4c-0000-4000-8000-00000000dcba\r\n"
+        "Timestamp: 2026-01-01 00:00:00Z"
+    )
+    return Reply(
+        status=status,
+        body={
+            "error": error,
+            "error_description": f"AADSTS{code}: {description}\r\n{trace}",
+            "error_codes": [code],
+            "timestamp": "2026-01-01 00:00:00Z",
+            "trace_id": "9a8b7c6d-0000-4000-8000-00000000abcd",
+            "correlation_id": "1f2e3d4c-0000-4000-8000-00000000dcba",
+            "error_uri": f"https://login.microsoftonline.com/error?code={code}",
+        },
     )
 
 
@@ -138,8 +185,29 @@ class FakeAzure(FakeOpenAI):
     ) -> None:
         super().__init__()
         self.key = key
-        self.tokens = tokens
+        self.tokens: set[str] = set(tokens)
         self.deployments = dict(DEPLOYMENTS if deployments is None else deployments)
+        self.expires_in = 3599
+        """Seconds the tokens the token endpoint issues live (its ``expires_in``)."""
+        self.exchange_delay = 0.0
+        """Seconds the token endpoint waits before answering (to overlap first calls)."""
+        self.token_forms: list[dict[str, str]] = []
+        """The forms of the token requests answered with a token."""
+        self.token_outages = 0
+        """Token requests still to be answered with Entra's 503 ``temporarily_unavailable``."""
+        self._lock = threading.Lock()
+        self._serial = itertools.count(1)
+
+    @property
+    def exchanges(self) -> int:
+        """Token requests answered with a token so far."""
+        with self._lock:
+            return len(self.token_forms)
+
+    @property
+    def api_requests(self) -> list[Any]:
+        """The recorded requests other than token exchanges."""
+        return [r for r in self.requests if "/oauth2/" not in r.path]
 
     @property
     def url(self) -> str:
@@ -164,12 +232,113 @@ class FakeAzure(FakeOpenAI):
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer":
             return False
-        return token in self.tokens or (not dated and token == self.key)
+        with self._lock:
+            return token in self.tokens or (not dated and token == self.key)
+
+    def _token(self, exchange: Exchange, tenant: str) -> None:
+        """Entra ID's v2.0 token endpoint: the client-credentials and password grants."""
+        req = exchange.request
+        if not req.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            reply = entra_error(
+                400,
+                "invalid_request",
+                900144,
+                "The request body must contain the following parameter: 'grant_type'.",
+            )
+            exchange.send_reply(reply, lambda: None)
+            return
+        form = {k: v[0] for k, v in parse_qs(req.body.decode()).items()}
+        with self._lock:
+            outage = self.token_outages > 0
+            self.token_outages -= int(outage)
+        if outage:
+            reply = entra_error(
+                503, "temporarily_unavailable", 50196, "The server is temporarily unavailable."
+            )
+            exchange.send_reply(reply, lambda: None)
+            return
+        reply = self._refusal(tenant, form)
+        if reply is not None:
+            exchange.send_reply(reply, lambda: None)
+            return
+        if self.exchange_delay:
+            exchange.sleep(self.exchange_delay)
+        with self._lock:
+            token = f"eyJ0eXAiOiJKV1QifQ.fake-entra-{next(self._serial)}"
+            self.tokens.add(token)
+            self.token_forms.append(form)
+        body = {
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "ext_expires_in": self.expires_in,
+            "access_token": token,
+        }
+        exchange.send_json(200, body)
+
+    @staticmethod
+    def _refusal(tenant: str, form: dict[str, str]) -> Optional[Reply]:
+        """Entra's error for a token request it would refuse, else None."""
+        grant = form.get("grant_type")
+        if grant not in ("client_credentials", "password"):
+            return entra_error(
+                400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type."
+            )
+        expected_tenant = TENANT if grant == "client_credentials" else "organizations"
+        if tenant != expected_tenant:
+            return entra_error(
+                400,
+                "invalid_request",
+                90002,
+                f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID "
+                "and are signing into the correct cloud.",
+            )
+        if form.get("client_id") != CLIENT_ID:
+            return entra_error(
+                400,
+                "unauthorized_client",
+                700016,
+                f"Application with identifier '{form.get('client_id')}' was not found in the "
+                f"directory '{tenant}'.",
+            )
+        if grant == "client_credentials" and form.get("client_secret") != CLIENT_SECRET:
+            return entra_error(
+                401,
+                "invalid_client",
+                7000215,
+                "Invalid client secret provided. Ensure the secret being sent in the request is "
+                f"the client secret value, not the client secret ID, for a secret added to app "
+                f"'{CLIENT_ID}'.",
+            )
+        if grant == "password" and (form.get("username"), form.get("password")) != (
+            USERNAME,
+            PASSWORD,
+        ):
+            return entra_error(
+                400,
+                "invalid_grant",
+                50126,
+                "Error validating credentials due to invalid username or password.",
+            )
+        if SCOPE not in form.get("scope", "").split(" "):
+            return entra_error(
+                400,
+                "invalid_scope",
+                1002012,
+                f"The provided value for scope {form.get('scope')} is not valid. Client credential "
+                "flows must have a scope value with /.default suffixed to the resource identifier "
+                "(application ID URI).",
+            )
+        return None
 
     def handle(self, exchange: Exchange) -> None:
         """Check auth, api-version and deployment, then answer as OpenAI would."""
         req = exchange.request
         url = urlsplit(req.path)
+        m = re.fullmatch(r"/([^/]+)/oauth2/v2\.0/token", url.path)
+        if m and req.method == "POST":
+            # Scripted replies are for the Azure routes: the token endpoint always answers.
+            self._token(exchange, m.group(1))
+            return
         found = self.route(url.path.rstrip("/"))
         if found is None:
             exchange.send_reply(azure_error(404, "404", "Resource not found"), lambda: None)
@@ -206,8 +375,72 @@ class FakeAzure(FakeOpenAI):
             new_body = json.dumps(body).encode()
         else:
             new_body = req.body
+        if rest == "/completions" and isinstance(body, dict):
+            completion_body = body
+            exchange.send_reply(
+                self.next_reply(), lambda: self._completions(exchange, completion_body)
+            )
+            return
         exchange.request = dataclasses.replace(req, path="/v1" + rest, body=new_body)
         super().handle(exchange)
+
+    def _completions(self, exchange: Exchange, body: dict[str, Any]) -> None:
+        """The legacy completions API of an instruct deployment: one choice per prompt,
+        text ``" echo: <prompt>"``, with Azure's filter annotations; streamed (an opening
+        prompt-filter chunk, then the text in two chunks per choice, each with its
+        ``content_filter_results``) when ``stream`` is true."""
+        raw = body.get("prompt")
+        prompts = [raw] if isinstance(raw, str) else raw
+        if not isinstance(prompts, list) or not prompts:
+            exchange.send_reply(
+                azure_error(400, "BadRequest", "'prompt' is required"), lambda: None
+            )
+            return
+        texts = [f" echo: {p}" for p in prompts]
+        head = {"id": "cmpl-azure", "object": "text_completion", "created": 1700000000}
+        model = body["model"]
+        if not body.get("stream"):
+            choices = [
+                {
+                    "text": t,
+                    "index": i,
+                    "finish_reason": "stop",
+                    "logprobs": None,
+                    "content_filter_results": filter_results(),
+                }
+                for i, t in enumerate(texts)
+            ]
+            words = sum(len(str(p).split()) for p in prompts)
+            usage = {
+                "prompt_tokens": words,
+                "completion_tokens": words + len(prompts),
+                "total_tokens": 2 * words + len(prompts),
+            }
+            answer = {
+                **head,
+                "model": model,
+                "prompt_filter_results": _prompt_filter(),
+                "choices": choices,
+                "usage": usage,
+            }
+            exchange.send_json(200, answer)
+            return
+        exchange.start_stream()
+        opening = {"id": "", "object": "", "created": 0, "model": "", "choices": []}
+        exchange.send_event(json.dumps({**opening, "prompt_filter_results": _prompt_filter()}))
+        for i, t in enumerate(texts):
+            half = len(t) // 2
+            for piece, finish in ((t[:half], None), (t[half:], "stop")):
+                choice = {
+                    "text": piece,
+                    "index": i,
+                    "finish_reason": finish,
+                    "logprobs": None,
+                    "content_filter_results": filter_results(),
+                }
+                exchange.send_event(json.dumps({**head, "model": model, "choices": [choice]}))
+        exchange.send_event("[DONE]")
+        exchange.end_stream()
 
     # -- Azure's content-filter annotations ----------------------------------------
 
@@ -267,11 +500,13 @@ class FakeAzure(FakeOpenAI):
 
 
 class FakeAzureAI(FakeAzure):
-    """A fake Azure AI Foundry model-inference endpoint: ``/models/chat/completions``
-    (``*.services.ai.azure.com``) and ``/chat/completions``, the key as ``api-key`` or
-    bearer, ``api-version`` optional."""
+    """A fake Azure AI Foundry model-inference endpoint: ``/models/chat/completions`` and
+    ``/models/embeddings`` (``*.services.ai.azure.com``), ``/chat/completions`` and
+    ``/embeddings``, the key as ``api-key`` or bearer, ``api-version`` optional."""
 
     def route(self, path: str) -> Optional[tuple[Optional[str], str, bool]]:
         if path in ("/models/chat/completions", "/chat/completions"):
             return None, "/chat/completions", False
+        if path in ("/models/embeddings", "/embeddings"):
+            return None, "/embeddings", False
         return None

@@ -181,28 +181,34 @@ class FakeGemini(FakeServer):
                 400, error_body(400, "this fake streams with alt=sse only", "INVALID_ARGUMENT")
             )
             return
-        endpoints = {
+        if method not in self._endpoints:
+            exchange.send_json(404, error_body(404, f"Unknown method {method}", "NOT_FOUND"))
+            return
+        exchange.send_reply(
+            self.next_reply(), lambda: self.answer(exchange, method, model, request.body, stream)
+        )
+
+    @property
+    def _endpoints(self) -> dict[str, Any]:
+        return {
             "generateContent": self._generate,
             "streamGenerateContent": self._generate,
             "embedContent": self._embed,
             "batchEmbedContents": self._batch_embed,
             "predict": self._predict,
         }
-        endpoint = endpoints.get(method)
-        if endpoint is None:
-            exchange.send_json(404, error_body(404, f"Unknown method {method}", "NOT_FOUND"))
-            return
 
-        def answer() -> None:
-            try:
-                body = camel_case_fields(json.loads(request.body))
-                if not isinstance(body, dict):
-                    raise _Invalid("the request body must be a JSON object")
-                endpoint(exchange, model, body, stream)
-            except (ValueError, _Invalid) as exc:
-                exchange.send_json(400, error_body(400, str(exc), "INVALID_ARGUMENT"))
-
-        exchange.send_reply(self.next_reply(), answer)
+    def answer(self, exchange: Exchange, method: str, model: str, raw: bytes, stream: bool) -> None:
+        """Answer ``method`` (``generateContent``, ``embedContent``, ...) of ``model`` for the
+        request body ``raw``, after the route and the credentials were checked (also the
+        answer of Vertex AI's Gemini routes, ``fakeprov.vertex``)."""
+        try:
+            body = camel_case_fields(json.loads(raw))
+            if not isinstance(body, dict):
+                raise _Invalid("the request body must be a JSON object")
+            self._endpoints[method](exchange, model, body, stream)
+        except (ValueError, _Invalid) as exc:
+            exchange.send_json(400, error_body(400, str(exc), "INVALID_ARGUMENT"))
 
     # -- generateContent -------------------------------------------------------
 

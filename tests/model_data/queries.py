@@ -148,6 +148,14 @@ def build() -> list[dict[str, Any]]:
         provider = chat_models[key]
         model_id = key[len(provider) + 1 :] if key.startswith(provider + "/") else key
         queries.append({"fn": "params", "model": model_id, "provider": provider})
+    # As a call asks for a Vertex AI model: provider ``vertex_ai`` (the map says
+    # ``vertex_ai-language-models``, ``vertex_ai-anthropic_models``, ...), and unlisted names
+    # of each model family.
+    vertex = [k for k, p in chat_models.items() if p.startswith("vertex_ai")]
+    unlisted = ["gemini-9-flash", "claude-new-9", "claude-3-5-haiku-x", "mistral-x", "llama-x"]
+    for key in [*vertex[::3], *unlisted]:
+        model_id = key.removeprefix("vertex_ai/")
+        queries.append({"fn": "params", "model": model_id, "provider": "vertex_ai"})
     for model in [*sample[::3], *extra[:8]]:
         for usage in USAGES:
             queries.append({"fn": "cost", "model": model, "usage": usage})

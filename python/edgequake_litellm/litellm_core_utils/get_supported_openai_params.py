@@ -117,11 +117,34 @@ _OPENAI_EMBEDDING_PROVIDERS = frozenset(
 )
 
 
+#: The model-name prefixes litellm chooses Vertex AI's parameter table by
+#: (``scripts/update_model_data.py`` records an unknown model of each as ``vertex_ai/<family>``).
+_VERTEX_FAMILIES = ("claude", "gemini", "mistral", "codestral")
+
+
 def _table_params(model_id: str, provider: str) -> Optional[list[str]]:
     from ..utils import _lookup_model, supports_reasoning
 
     found = _lookup_model(model_id, provider, model_facts.chat_model_map())
-    key = found[0] if found is not None and found[1]["litellm_provider"] == provider else None
+    listed = found[1]["litellm_provider"] if found is not None else None
+    # The map lists Vertex AI models as ``vertex_ai-language-models``, ``vertex_ai-...``: their
+    # rows hold litellm's answer for ``vertex_ai`` (it has none for the map's names).
+    vertex_row = str(listed).startswith("vertex_ai")
+    same = provider == "vertex_ai" if vertex_row else listed == provider
+    key = found[0] if found is not None and same else None
+    if key is None and provider == "vertex_ai":
+        # litellm picks Vertex AI's table by the name's family (claude-*, gemini-*, ...).
+        family = next((f for f in _VERTEX_FAMILIES if model_id.startswith(f)), None)
+        if family is not None:
+            listed_params = model_facts.supported_params(None, f"vertex_ai/{family}")
+            if (
+                family == "claude"
+                and listed_params is not None
+                and "thinking" not in listed_params
+                and supports_reasoning(model_id, provider)
+            ):
+                listed_params += ["thinking", "reasoning_effort"]
+            return listed_params
     params = model_facts.supported_params(key, provider)
     if params is None or key is not None:
         return params
@@ -163,7 +186,8 @@ def get_supported_openai_params(
         custom_llm_provider: the provider, when ``model`` has no prefix.
         request_type: ``"chat_completion"`` (litellm's table for the model, else for the
             provider); ``"embeddings"`` (OpenAI's ``user``/``encoding_format``/``dimensions``
-            for OpenAI-compatible providers; litellm answers its chat list here).
+            for OpenAI-compatible providers, ``dimensions`` for Vertex AI; litellm answers
+            its chat list for the others).
 
     Returns:
         A new list of parameter names, or ``None`` when the provider cannot be told or
@@ -176,6 +200,8 @@ def get_supported_openai_params(
     except Exception:
         return None
     if request_type == "embeddings":
+        if provider == "vertex_ai":
+            return ["dimensions"]  # litellm's VertexAITextEmbeddingConfig
         return list(_EMBEDDING_PARAMS) if provider in _OPENAI_EMBEDDING_PROVIDERS else None
     if request_type == "transcription":
         return None

@@ -59,8 +59,15 @@ QUEUE_SIZE = 10_000
 EXIT_FLUSH = 5.0
 
 #: Keyword arguments that are call plumbing, not model parameters
-#: (``optional_params`` / ``model_parameters`` leave them out).
-_NOT_PARAMS = _request._CALL_OPTIONS | _request._LITELLM_INTERNAL | {"messages", "input", "model"}
+#: (``optional_params`` / ``model_parameters`` leave them out). The provider params
+#: (``aws_secret_access_key``, ``azure_ad_token``, ``vertex_credentials``, ...) are left out
+#: too: several are secrets, which never reach a callback.
+_NOT_PARAMS = (
+    _request._CALL_OPTIONS
+    | _request._LITELLM_INTERNAL
+    | frozenset(_request._PROVIDER_PARAMS)
+    | {"messages", "input", "model"}
+)
 _debug_tags = itertools.count(1)
 
 

@@ -110,12 +110,14 @@ class OpenAIObject(BaseModel, metaclass=_ModelMeta):
 
 
 _M = TypeVar("_M", bound=BaseModel)
-#: Per class: a validator of its schema without the private-attribute step, and each
-#: private attribute's default (or its factory).
-_CORE_JSON: dict[type[BaseModel], tuple[Any, list[tuple[str, Any, Any]]]] = {}
+#: Per class: a validator of its schema without the private-attribute step, the private
+#: attributes' constant defaults, and the names of those made by a factory.
+_CORE_JSON: dict[type[BaseModel], tuple[Any, dict[str, Any], tuple[tuple[str, Any], ...]]] = {}
 
 
-def _without_private_init(cls: type[BaseModel]) -> tuple[Any, list[tuple[str, Any, Any]]]:
+def _without_private_init(
+    cls: type[BaseModel],
+) -> tuple[Any, dict[str, Any], tuple[tuple[str, Any], ...]]:
     from pydantic_core import SchemaValidator
 
     cls.model_rebuild()
@@ -129,33 +131,37 @@ def _without_private_init(cls: type[BaseModel]) -> tuple[Any, list[tuple[str, An
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    defaults = [
-        (name, attr.default, attr.default_factory)
-        for name, attr in cls.__private_attributes__.items()
-    ]
-    return SchemaValidator(schema), defaults
+    attrs = cls.__private_attributes__
+    template = {n: a.default for n, a in attrs.items() if a.default_factory is None}
+    factories = tuple(
+        (n, a.default_factory)
+        for n, a in attrs.items()
+        if a.default_factory is not None and n != "_hidden_params"
+    )
+    return SchemaValidator(schema), template, factories
 
 
-def from_core_json(cls: type[_M], raw: bytes, **private: Any) -> _M:
-    """``cls.model_validate_json(raw)`` with the private attributes in ``private`` set
-    (``_hidden_params=...``, ``_response_ms=...``; the others get their declared defaults).
+def from_core_json(cls: type[_M], raw: bytes, hidden: dict[str, Any]) -> _M:
+    """``cls.model_validate_json(raw)`` with ``_hidden_params`` set to ``hidden`` (the
+    other private attributes get their declared defaults).
 
     For the JSON the native core hands over: every stream chunk and every response.
     pydantic initializes private attributes in a Python-level ``model_post_init`` on each
     validation, about half of a stream chunk's cost (2.2 of 4.3 µs); this validates with the
-    class's own schema minus that step and sets the private attributes here once. The object
-    is the same as ``model_validate_json`` builds. Only for classes whose ``model_post_init``
+    class's own schema minus that step and sets the private attributes here. The object is
+    the same as ``model_validate_json`` builds. Only for classes whose ``model_post_init``
     is pydantic's private-attribute initializer (``tests/test_streaming.py`` checks ours).
     Raises ``pydantic.ValidationError`` as ``model_validate_json`` does.
     """
     entry = _CORE_JSON.get(cls)
     if entry is None:
         entry = _CORE_JSON[cls] = _without_private_init(cls)
-    validator, defaults = entry
+    validator, template, factories = entry
     obj: _M = validator.validate_json(raw)
-    for name, default, factory in defaults:
-        if name not in private:
-            private[name] = factory() if factory is not None else default
+    private = template.copy()
+    private["_hidden_params"] = hidden
+    for name, factory in factories:
+        private[name] = factory()
     object.__setattr__(obj, "__pydantic_private__", private)
     return obj
 

@@ -15,6 +15,18 @@
 //! on `*.services.ai.azure.com`, else `{api_base}/chat/completions`, with
 //! `?api-version=` when the call gives one; the key in `api-key` on
 //! `*.services.ai.azure.com` / `*.openai.azure.com` hosts, else as bearer.
+//!
+//! Entra ID credentials (a service principal's secret, a user's password) are
+//! exchanged for a bearer token first: [`entra`].
+
+mod entra;
+mod foundry;
+mod text;
+
+pub use foundry::AzureAi;
+pub use text::AzureText;
+
+use std::sync::Arc;
 
 use reqwest::header::HeaderName;
 use reqwest::Url;
@@ -22,13 +34,24 @@ use serde_json::{Map, Value};
 
 use super::body::parse_body;
 use super::openai::{error_object, OPENAI};
-use super::{Endpoint, Provider, StreamDecoder, Target};
+use super::{Endpoint, Params, Provider, StreamDecoder, Target, TokenSource};
 use crate::error::{Error, Kind};
 use crate::http::HttpRequest;
 
 /// litellm's `AZURE_DEFAULT_API_VERSION` (1.110.2 `litellm/__init__.py`), used
-/// when neither the call, `litellm.api_version` nor `AZURE_API_VERSION` sets one.
+/// when neither the call, `litellm.api_version`, `AZURE_API_VERSION` nor the
+/// module's `AZURE_DEFAULT_API_VERSION` (the param `azure_default_api_version`) sets one.
 pub const AZURE_DEFAULT_API_VERSION: &str = "2025-02-01-preview";
+
+/// The call's `api-version`, in litellm's order: `api_version` (the call's,
+/// else `litellm.api_version`), `AZURE_API_VERSION`,
+/// `litellm.AZURE_DEFAULT_API_VERSION`, else [`AZURE_DEFAULT_API_VERSION`].
+fn api_version(params: &Params) -> String {
+    params
+        .get_or_env("api_version", &["AZURE_API_VERSION"])
+        .or_else(|| params.get("azure_default_api_version").map(str::to_owned))
+        .unwrap_or_else(|| AZURE_DEFAULT_API_VERSION.to_owned())
+}
 
 /// The `api_version` values litellm sends to Azure's v1 API
 /// (`BaseAzureLLM.is_azure_v1_api_version`).
@@ -47,20 +70,19 @@ const CHOICE_FIELDS: &[&str] = &[
 /// Azure OpenAI: `azure/<deployment>`.
 pub struct Azure;
 
-/// Azure AI Foundry model inference: `azure_ai/<model>`.
-pub struct AzureAi;
-
 /// How a call authenticates.
 enum Credential<'a> {
     /// An API key (`api_key`, `litellm.azure_key`, `AZURE_API_KEY`, ...).
     Key(&'a str),
-    /// An Entra ID access token (`azure_ad_token`, a token provider's answer, `AZURE_AD_TOKEN`).
+    /// An Entra ID access token (`azure_ad_token`, a token provider's answer,
+    /// one fetched with the call's Entra ID credentials, `AZURE_AD_TOKEN`).
     Token(String),
 }
 
 /// The call's credential, in litellm's order (`get_azure_request_auth_headers`):
 /// the call's `azure_ad_token` (Python puts an `azure_ad_token_provider`'s
-/// answer there), else the API key, else the `AZURE_AD_TOKEN` /
+/// answer there), else the token fetched with its Entra ID credentials (only
+/// fetched without a key or token: [`entra::token_source`]), else the API key, else the `AZURE_AD_TOKEN` /
 /// `AZURE_OPENAI_AD_TOKEN` env var (read by Python, as the param
 /// `azure_ad_token_env`, so that it is stripped from errors); none is an
 /// `AuthenticationError` before any I/O.
@@ -69,7 +91,7 @@ fn credential<'a>(
     provider: &str,
     key_env: &str,
 ) -> Result<Credential<'a>, Error> {
-    if let Some(token) = target.params.get("azure_ad_token") {
+    if let Some(token) = target.params.get("azure_ad_token").or(target.token) {
         return Ok(Credential::Token(token.to_owned()));
     }
     if let Some(key) = target.api_key.filter(|k| !k.is_empty()) {
@@ -82,9 +104,24 @@ fn credential<'a>(
         Kind::Authentication,
         format!(
             "no credentials for provider {provider}: pass api_key=..., azure_ad_token=... or \
-             azure_ad_token_provider=..., or set {key_env} or AZURE_AD_TOKEN"
+             azure_ad_token_provider=...{entra}, or set {key_env} or AZURE_AD_TOKEN",
+            entra = match provider {
+                "azure" =>
+                    " or tenant_id=, client_id= and client_secret= (AZURE_TENANT_ID, \
+                            AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)",
+                _ => "",
+            }
         ),
     ))
+}
+
+/// The secret a plain OpenAI client of litellm's sends as its bearer `api_key`:
+/// the key when the call has one, else the token (Azure's v1 API, Foundry embeddings).
+fn key_first<'a>(cred: &'a Credential<'a>, target: &Target<'a>) -> &'a str {
+    match (cred, target.api_key.filter(|k| !k.is_empty())) {
+        (_, Some(key)) | (&Credential::Key(key), None) => key,
+        (Credential::Token(t), None) => t.as_str(),
+    }
 }
 
 /// `base` without its query (and trailing `/`), and the query's pairs.
@@ -136,37 +173,6 @@ fn ensure_route(base: &str, route: &str) -> String {
     }
 }
 
-/// `base` joined with `ending` without repeating segments `base` already ends
-/// with (litellm's `add_path_to_api_base`: `…/models` + `/models/chat/completions`
-/// is `…/models/chat/completions`).
-fn add_path(base: &str, ending: &str) -> Result<String, Error> {
-    let mut url = Url::parse(base).map_err(|e| {
-        Error::new(
-            Kind::BadRequest,
-            format!("api_base {base:?} is not a valid URL ({e})"),
-        )
-    })?;
-    let have: Vec<String> = url
-        .path()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let end: Vec<&str> = ending.split('/').filter(|s| !s.is_empty()).collect();
-    let overlap = (0..have.len()).find(|&i| {
-        let tail = &have[i..];
-        tail.len() <= end.len() && tail.iter().zip(&end).all(|(a, b)| a == b)
-    });
-    let kept = overlap.unwrap_or(have.len());
-    let path: Vec<&str> = have[..kept]
-        .iter()
-        .map(String::as_str)
-        .chain(end.iter().copied())
-        .collect();
-    url.set_path(&format!("/{}", path.join("/")));
-    Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
 /// The deployment name as a URL path segment: Azure's names are letters,
 /// digits, `-`, `_` and `.`; anything else is refused before any I/O.
 fn deployment(model: &str) -> Result<&str, Error> {
@@ -194,6 +200,7 @@ fn per_deployment(endpoint: Endpoint) -> bool {
             | Endpoint::ImageGeneration
             | Endpoint::Transcription
             | Endpoint::Speech
+            | Endpoint::TextCompletion
     )
 }
 
@@ -214,9 +221,11 @@ fn openai_request(
     let inner = Target {
         base,
         api_key: None,
+        token: None,
         model: quirk_model(target),
         uploads: target.uploads,
         params: target.params,
+        fetched: target.fetched,
     };
     OPENAI.request(endpoint, &inner, body)
 }
@@ -229,10 +238,7 @@ impl Provider for Azure {
         body: Vec<u8>,
     ) -> Result<HttpRequest, Error> {
         let cred = credential(target, "azure", "AZURE_API_KEY / AZURE_OPENAI_API_KEY")?;
-        let version = target
-            .params
-            .get_or_env("api_version", &["AZURE_API_VERSION"])
-            .unwrap_or_else(|| AZURE_DEFAULT_API_VERSION.to_owned());
+        let version = api_version(target.params);
         let (base, pairs) = split_query(target.base)?;
         if V1_VERSIONS.contains(&version.as_str()) {
             // The v1 API: OpenAI's paths, the deployment as `model`, the key (else
@@ -240,11 +246,7 @@ impl Provider for Azure {
             let base = ensure_route(&base, "/openai/v1");
             let mut req = openai_request(endpoint, target, &base, body)?;
             req.url = with_query(&req.url, &pairs, None)?;
-            let secret = match (&cred, target.api_key.filter(|k| !k.is_empty())) {
-                (_, Some(key)) | (&Credential::Key(key), None) => key,
-                (Credential::Token(t), None) => t.as_str(),
-            };
-            req.bearer(secret)?;
+            req.bearer(key_first(&cred, target))?;
             return Ok(req);
         }
         let base = if !per_deployment(endpoint) {
@@ -263,66 +265,20 @@ impl Provider for Azure {
         Ok(req)
     }
 
+    fn token_source(
+        &self,
+        params: &Params,
+        api_key: Option<&str>,
+    ) -> Result<Option<Arc<dyn TokenSource>>, Error> {
+        entra::token_source(params, api_key)
+    }
+
     fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let body = OPENAI.response(endpoint, model, body)?;
         match endpoint {
             Endpoint::Chat => choice_fields_kept(body),
             _ => Ok(body),
         }
-    }
-
-    fn stream_decoder(&self, endpoint: Endpoint) -> Box<dyn StreamDecoder> {
-        Box::new(FilteredStream {
-            inner: OPENAI.stream_decoder(endpoint),
-        })
-    }
-
-    fn error(&self, status: u16, body: &[u8]) -> Error {
-        azure_error(status, body)
-    }
-}
-
-impl Provider for AzureAi {
-    fn request(
-        &self,
-        endpoint: Endpoint,
-        target: &Target,
-        body: Vec<u8>,
-    ) -> Result<HttpRequest, Error> {
-        if endpoint != Endpoint::Chat {
-            return Err(super::unsupported(endpoint, "azure_ai"));
-        }
-        let cred = credential(target, "azure_ai", "AZURE_AI_API_KEY")?;
-        let (base, pairs) = split_query(target.base)?;
-        let host = Url::parse(&base)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
-        // The OpenAI adapter appends `/chat/completions` to this base.
-        let ending = match host.ends_with(".services.ai.azure.com") {
-            true => "/models/chat/completions",
-            false => "/chat/completions",
-        };
-        let full = add_path(&base, ending)?;
-        let base = full.strip_suffix("/chat/completions").unwrap_or(&full);
-        let mut req = openai_request(endpoint, target, base, body)?;
-        req.url = with_query(&req.url, &pairs, target.params.get("api_version"))?;
-        let api_key_host = [".services.ai.azure.com", ".openai.azure.com"]
-            .iter()
-            .any(|s| host.ends_with(s));
-        match cred {
-            Credential::Key(k) if api_key_host => {
-                req.secret_header(HeaderName::from_static("api-key"), k)?
-            }
-            Credential::Key(k) => req.bearer(k)?,
-            Credential::Token(t) => req.bearer(&t)?,
-        }
-        Ok(req)
-    }
-
-    fn response(&self, endpoint: Endpoint, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
-        let body = OPENAI.response(endpoint, model, body)?;
-        choice_fields_kept(body)
     }
 
     fn stream_decoder(&self, endpoint: Endpoint) -> Box<dyn StreamDecoder> {
@@ -479,9 +435,11 @@ mod tests {
         let t = Target {
             base,
             api_key: key,
+            token: None,
             model,
             uploads: &[],
             params: p,
+            fetched: None,
         };
         adapter.request(endpoint, &t, br#"{"model":"x","max_tokens":3}"#.to_vec())
     }
@@ -624,62 +582,6 @@ mod tests {
         assert!(std::str::from_utf8(&r.body)
             .unwrap()
             .contains("max_completion_tokens"));
-    }
-
-    #[test]
-    fn foundry_urls_and_auth_by_host() {
-        let r = build(
-            &AzureAi,
-            Endpoint::Chat,
-            "https://x.services.ai.azure.com",
-            Some("k"),
-            "m",
-            &NO,
-        )
-        .unwrap();
-        assert_eq!(
-            r.url,
-            "https://x.services.ai.azure.com/models/chat/completions"
-        );
-        assert_eq!(r.headers["api-key"], "k");
-        let r = build(
-            &AzureAi,
-            Endpoint::Chat,
-            "https://x.services.ai.azure.com/models",
-            Some("k"),
-            "m",
-            &NO,
-        )
-        .unwrap();
-        assert_eq!(
-            r.url,
-            "https://x.services.ai.azure.com/models/chat/completions"
-        );
-        let p = params(&[("api_version", "2024-05-01-preview")]);
-        let r = build(
-            &AzureAi,
-            Endpoint::Chat,
-            "https://m.eastus2.models.ai.azure.com/",
-            Some("k"),
-            "m",
-            &p,
-        )
-        .unwrap();
-        assert_eq!(
-            r.url,
-            "https://m.eastus2.models.ai.azure.com/chat/completions?api-version=2024-05-01-preview"
-        );
-        assert_eq!(r.headers["authorization"], "Bearer k");
-        let e = build(
-            &AzureAi,
-            Endpoint::Embedding,
-            "https://m",
-            Some("k"),
-            "m",
-            &NO,
-        )
-        .unwrap_err();
-        assert_eq!(e.kind, Kind::BadRequest);
     }
 
     #[test]
