@@ -90,6 +90,25 @@ where
     Ok(future)
 }
 
+/// An `asyncio.Future` of the running loop (`RuntimeError` when none is
+/// running) already resolved with `result`, for a value known without waiting.
+pub fn ready<'py, T>(py: Python<'py>, result: Result<T, Error>) -> PyResult<Bound<'py, PyAny>>
+where
+    T: IntoPyObject<'py>,
+{
+    let asyncio = py.import(pyo3::intern!(py, "asyncio"))?;
+    let event_loop = asyncio.call_method0(pyo3::intern!(py, "get_running_loop"))?;
+    let future = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
+    match result {
+        Ok(value) => future.call_method1(pyo3::intern!(py, "set_result"), (value,))?,
+        Err(e) => {
+            let e: PyErr = e.into();
+            future.call_method1(pyo3::intern!(py, "set_exception"), (e.into_value(py),))?
+        }
+    };
+    Ok(future)
+}
+
 /// The future's done-callback: a cancelled future aborts its Rust task.
 #[pyclass(frozen)]
 struct AbortOnCancel(tokio::task::AbortHandle);

@@ -65,6 +65,24 @@ def test_chunks_holds_every_yielded_chunk(srv: FakeOpenAI) -> None:
     assert s.chunks[-1].usage is not None
 
 
+def test_chunks_read_at_the_end_equal_every_yielded_chunk(srv: FakeOpenAI) -> None:
+    # Varied neighbours (lengths, repeats, non-ASCII, tool calls, an empty content) for the
+    # compact log, which stores each chunk by its difference from the one before.
+    pieces = ["a", "a", "ab", "", "ünï", "ünï ", "x" * 500, "é", "a"] * 40
+    events: list[Any] = [chunk(p) for p in pieces]
+    events.append(
+        chunk(tool_calls=[{"index": 0, "id": "c1", "function": {"name": "f", "arguments": "{}"}}])
+    )
+    events += [chunk(finish="stop"), "[DONE]"]
+    srv.enqueue(Reply(sse_events=events))
+    s = stream(srv)
+    yielded = list(s)
+    # (litellm drops the chunks whose content is empty)
+    assert len(yielded) == sum(1 for p in pieces if p) + 2
+    assert s.chunks == yielded and s.chunks is s.chunks
+    assert "".join(c.choices[0].delta.content or "" for c in s.chunks) == "".join(pieces)
+
+
 def test_include_usage_gives_a_final_usage_chunk_with_one_empty_choice(srv: FakeOpenAI) -> None:
     chunks = list(stream(srv, stream_options={"include_usage": True}))
     last = chunks[-1]

@@ -4,6 +4,7 @@ from collections.abc import Awaitable
 from typing import Any, Optional, final
 
 __all__ = [
+    "ChunkLog",
     "ProviderError",
     "Stream",
     "Tokenizer",
@@ -22,6 +23,13 @@ __version__: str
 
 class ProviderError(Exception):
     """args = (kind, status_code, message, llm_provider, model, retry_after, body, attempts)."""
+
+@final
+class ChunkLog:
+    def __new__(cls) -> ChunkLog: ...
+    def append(self, doc: bytes) -> None: ...
+    def take(self) -> list[bytes]: ...
+    def __len__(self) -> int: ...
 
 @final
 class Stream:

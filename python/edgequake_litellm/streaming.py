@@ -1,11 +1,11 @@
 """The stream object ``completion(stream=True)`` returns (litellm's ``CustomStreamWrapper``).
 
 One class serves ``for`` and ``async for``. Chunks arrive from the native core
-in batches (everything decoded from one network read) and are yielded one by
-one as ``ModelResponseStream`` objects, shaped as litellm shapes them
-(``litellm_core_utils/streaming_handler.py``; the native core does the shaping
-on the chunk JSON, ``src/bindings/shape.rs``, so each chunk is validated once
-here and never modified after):
+in batches (what was decoded from one network read, or from a slice of it when
+many streams are behind) and are yielded one by one as ``ModelResponseStream``
+objects, shaped as litellm shapes them (``litellm_core_utils/streaming_handler.py``;
+the native core does the shaping on the chunk JSON, ``src/bindings/shape.rs``, so
+each chunk is validated once here and never modified after):
 
 - chunks with an empty delta and no ``finish_reason`` (the provider's opening
   role-only chunk, keep-alives) are skipped;
@@ -56,8 +56,9 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
         self.custom_llm_provider = custom_llm_provider
         self.send_stream_usage = include_usage(stream_options)
         # What ``chunks`` holds: the JSON of each yielded chunk until someone
-        # asks for ``chunks``, the objects from then on.
-        self._seen: list[bytes] = []
+        # asks for ``chunks`` (kept compactly, by its difference from the one
+        # before), the objects from then on.
+        self._seen = _elc_core.ChunkLog()
         self._chunks: Optional[list[ModelResponseStream]] = None
         self._hidden_params = {"custom_llm_provider": custom_llm_provider}
         #: Set when callbacks observe the call: told of each chunk, the end, a fault.
@@ -69,20 +70,23 @@ class CustomStreamWrapper(NativeStreamIterator[ModelResponseStream]):
 
         Built on first access from the JSON each chunk was validated from (equal
         objects, not the same ones); later chunks are appended as yielded. Until
-        then the stream keeps bytes, not objects: a tenth of the memory, and
-        nothing for the garbage collector to traverse (over 20,000 retained
-        chunk objects, its passes took half of a stream's time).
+        then the stream keeps the JSON, not objects, in one native log that
+        stores each chunk by how it differs from the previous one (a few bytes
+        a chunk rather than ~1 KB of objects; nothing for the garbage collector
+        to traverse: over 20,000 retained chunk objects, its passes took half of
+        a stream's time).
         """
         if self._chunks is None:
             hidden = self._hidden_params
-            self._chunks = [from_core_json(ModelResponseStream, raw, hidden) for raw in self._seen]
-            self._seen = []
+            self._chunks = [
+                from_core_json(ModelResponseStream, raw, hidden) for raw in self._seen.take()
+            ]
         return self._chunks
 
     @chunks.setter
     def chunks(self, value: list[ModelResponseStream]) -> None:
         self._chunks = value
-        self._seen = []
+        self._seen = _elc_core.ChunkLog()
 
     def _shape(self, raw: bytes) -> ModelResponseStream:
         chunk = from_core_json(ModelResponseStream, raw, self._hidden_params)

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::options::{Options, Verify};
 use super::shape::{self, Shaper};
-use super::stream::Item;
+use super::stream::{Batch, Item};
 use crate::error::{Error, Kind};
 use crate::http::{self, HttpRequest};
 use crate::multipart::Upload;
@@ -22,9 +22,14 @@ use crate::runtime;
 use crate::trace::Trace;
 
 /// How many decoded batches a stream buffers ahead of the Python consumer.
-const STREAM_BUFFER: usize = 32;
+const STREAM_BUFFER: usize = 1;
 /// How much of a stream's first read is decoded before its chunks are handed over (bytes).
 const FIRST_SLICE: usize = 2048;
+/// Decoded chunk JSON that all streams together may hold ahead of their consumers
+/// before each decodes only [`SLICE`] of a read at a time (bytes).
+const AHEAD_BUDGET: usize = 1 << 20;
+/// How much of a read a stream decodes at a time once [`AHEAD_BUDGET`] is reached (bytes).
+const SLICE: usize = 4096;
 
 /// Everything one request needs, with the configuration already resolved
 /// (per-call argument → environment variable → provider default; Python
@@ -340,8 +345,12 @@ impl Call {
 
     /// Read the body, decode it, shape chat chunks as litellm does (`shaper`, on
     /// this task rather than the consumer's thread), and push batches to the consumer.
-    /// Ends when the consumer is gone, the provider ends the stream, or a fault
-    /// occurs (delivered as `Item::Failed` after every chunk before it).
+    /// Nothing more is read or decoded until the channel has room, so a consumer
+    /// that is behind leaves the rest of the body in the socket; a read is decoded
+    /// whole while all streams together hold less than [`AHEAD_BUDGET`] of decoded
+    /// chunks, else [`SLICE`] of it at a time. Ends when the consumer is gone, the
+    /// provider ends the stream, or a fault occurs (delivered as `Item::Failed` after
+    /// every chunk before it).
     async fn pump(
         self,
         mut decoder: Box<dyn StreamDecoder>,
@@ -350,14 +359,16 @@ impl Call {
         tx: mpsc::Sender<Item>,
     ) {
         let mut body = resp.bytes_stream();
-        // The rest of a large first read, decoded after its head was handed over.
+        // What is left of the last read, decoded after the part before it was handed over.
         let mut carry: Option<bytes::Bytes> = None;
         let mut first = true;
         let outcome = loop {
-            let read = if let Some(rest) = carry.take() {
-                Some(Ok(rest))
-            } else {
-                match self.timeout {
+            let Ok(room) = tx.reserve().await else {
+                return;
+            };
+            let read = match carry.take() {
+                Some(rest) => Some(Ok(rest)),
+                None => match self.timeout {
                     Some(idle) => match tokio::time::timeout(idle, body.next()).await {
                         Ok(read) => read,
                         Err(_) => {
@@ -371,14 +382,21 @@ impl Call {
                         }
                     },
                     None => body.next().await,
-                }
+                },
             };
             let decoded = match read {
                 Some(Ok(mut bytes)) => {
                     // The first chunk reaches the caller once decoded, not after a
                     // whole first read (up to thousands of chunks) is.
-                    if first && bytes.len() > FIRST_SLICE {
-                        carry = Some(bytes.split_off(FIRST_SLICE));
+                    // (Measured: copying the rest out of hyper's buffer instead of
+                    // keeping a slice of it took more memory, not less.)
+                    let limit = match (first, super::stream::ahead() >= AHEAD_BUDGET) {
+                        (true, _) => FIRST_SLICE,
+                        (false, true) => SLICE,
+                        (false, false) => usize::MAX,
+                    };
+                    if bytes.len() > limit {
+                        carry = Some(bytes.split_off(limit));
                     }
                     first = false;
                     decoder.feed(&bytes)
@@ -390,20 +408,15 @@ impl Call {
                 {
                     Ok(chunks) if chunks.is_empty() => break Ok(()),
                     Ok(chunks) => {
-                        let _ = tx.send(Item::Chunks(chunks)).await;
+                        room.send(Item::Chunks(Batch::new(chunks)));
                         break Ok(());
                     }
                     Err(e) => break Err(e),
                 },
             };
-            let decoded = decoded.map(|chunks| shape::batch(shaper.as_mut(), chunks));
-            match decoded {
+            match decoded.map(|chunks| shape::batch(shaper.as_mut(), chunks)) {
                 Ok(chunks) if chunks.is_empty() => {}
-                Ok(chunks) => {
-                    if tx.send(Item::Chunks(chunks)).await.is_err() {
-                        return;
-                    }
-                }
+                Ok(chunks) => room.send(Item::Chunks(Batch::new(chunks))),
                 Err(e) => break Err(e),
             }
             if decoder.done() {

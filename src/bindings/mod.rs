@@ -2,6 +2,7 @@
 //! bytes plus the call options, and does all I/O with the GIL released.
 
 mod call;
+mod chunk_log;
 mod options;
 mod shape;
 mod stream;
@@ -163,5 +164,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(py_astream, m)?)?;
     m.add_function(wrap_pyfunction!(shape_chunks, m)?)?;
     m.add_class::<Stream>()?;
+    m.add_class::<chunk_log::ChunkLog>()?;
     Ok(())
 }
