@@ -1,5 +1,6 @@
 """The ``vertex_ai/`` provider against the fake Vertex AI server and its token endpoint:
-Gemini, Claude and text embeddings as a litellm user calls them, the credentials litellm
+Gemini, Claude, partner models on the OpenAI-compatible endpoint (Llama, DeepSeek ``-maas``)
+and text embeddings as a litellm user calls them, the credentials litellm
 takes (path, JSON string, dict, env vars), the OAuth2 exchange (RS256 JWT checked against
 the test's own throwaway key, cached, refreshed, once for concurrent callers) and refusals
 before any I/O. No private key is committed: the service account is made per session."""
@@ -23,6 +24,9 @@ from fakeprov.vertex import REFRESH_TOKEN, FakeVertex
 
 GEMINI = "vertex_ai/gemini-2.5-flash"
 CLAUDE = "vertex_ai/claude-sonnet-4-5@20250929"
+LLAMA = "vertex_ai/meta/llama-3.3-70b-instruct-maas"
+DEEPSEEK = "vertex_ai/deepseek-ai/deepseek-r1-0528-maas"
+OPENAPI = "/v1/projects/fake-project/locations/us-central1/endpoints/openapi/chat/completions"
 HELLO = [{"role": "user", "content": "hello there world"}]
 ROOT = "/v1/projects/fake-project/locations/us-central1/publishers"
 WEATHER = {
@@ -217,6 +221,98 @@ def test_claude_refuses_openai_only_params_before_io(
     with pytest.raises(litellm.UnsupportedParamsError):
         complete(vtx, creds, model=CLAUDE, seed=3)
     assert vtx.requests == []
+
+
+# -- partner models on the OpenAI-compatible endpoint ----------------------------------
+
+
+@pytest.mark.parametrize("model", [LLAMA, DEEPSEEK])
+def test_maas_openai_endpoint_url_body_and_bearer(
+    vtx: FakeVertex, creds: dict[str, str], model: str
+) -> None:
+    r = complete(vtx, creds, model=model, max_completion_tokens=20, temperature=0.1)
+    req = vtx.last
+    assert req.path == OPENAPI
+    assert req.headers["authorization"] == "Bearer ya29.fake-1"
+    # The publisher-qualified id in the body; max_completion_tokens as max_tokens
+    # (litellm's VertexAILlama3Config).
+    assert req.json == {
+        "model": model.removeprefix("vertex_ai/"),
+        "messages": HELLO,
+        "max_tokens": 20,
+        "temperature": 0.1,
+    }
+    assert r.choices[0].message.content == "echo: hello there world"
+    assert r.usage.prompt_tokens == 3
+    assert r._hidden_params["custom_llm_provider"] == "vertex_ai"
+    assert r._hidden_params["response_cost"] > 0
+
+
+@pytest.mark.parametrize("model", [LLAMA, DEEPSEEK])
+def test_maas_streams_sync_and_async(vtx: FakeVertex, creds: dict[str, str], model: str) -> None:
+    assert text(complete(vtx, creds, model=model, stream=True)) == "echo: hello there world"
+    assert vtx.last.path == OPENAPI and vtx.last.json["stream"] is True
+
+    async def run() -> str:
+        stream = await litellm.acompletion(
+            model=model, messages=HELLO, vertex_credentials=creds, api_base=vtx.url, stream=True
+        )
+        return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+
+    assert asyncio.run(run()) == "echo: hello there world"
+    assert vtx.exchanges == 1
+
+
+@pytest.mark.parametrize("model", [LLAMA, DEEPSEEK])
+def test_maas_tools_round_trip(vtx: FakeVertex, creds: dict[str, str], model: str) -> None:
+    r = complete(vtx, creds, model=model, tools=[WEATHER], tool_choice="required")
+    assert vtx.last.json["tools"] == [WEATHER]
+    call = r.choices[0].message.tool_calls[0]
+    assert (call.function.name, json.loads(call.function.arguments)) == (
+        "get_weather",
+        {"city": "Paris"},
+    )
+    assert r.choices[0].finish_reason == "tool_calls"
+    messages = [
+        *HELLO,
+        r.choices[0].message.model_dump(),
+        {"role": "tool", "tool_call_id": call.id, "content": "sunny"},
+    ]
+    again = complete(vtx, creds, model=model, messages=messages, tools=[WEATHER])
+    sent = vtx.last.json["messages"]
+    assert sent[1]["tool_calls"][0]["id"] == call.id
+    assert sent[2] == {"role": "tool", "tool_call_id": call.id, "content": "sunny"}
+    assert again.choices[0].message.content == "echo: hello there world"
+    streamed = complete(
+        vtx, creds, model=model, stream=True, tools=[WEATHER], tool_choice="required"
+    )
+    args = "".join(
+        c.choices[0].delta.tool_calls[0].function.arguments or ""
+        for c in streamed
+        if c.choices and c.choices[0].delta.tool_calls
+    )
+    assert json.loads(args) == {"city": "Paris"}
+
+
+def test_maas_project_and_location_in_the_path(vtx: FakeVertex, creds: dict[str, str]) -> None:
+    vtx.project, vtx.location = "other-project", "europe-west4"
+    r = complete(
+        vtx, creds, model=LLAMA, vertex_project="other-project", vertex_location="europe-west4"
+    )
+    assert vtx.last.path == (
+        "/v1/projects/other-project/locations/europe-west4/endpoints/openapi/chat/completions"
+    )
+    assert r.choices[0].message.content == "echo: hello there world"
+    # The credentials' project is not the endpoint's: Vertex refuses it.
+    with pytest.raises(litellm.PermissionDeniedError) as e:
+        complete(vtx, creds, model=LLAMA, vertex_location="europe-west4")
+    assert e.value.status_code == 403 and e.value.llm_provider == "vertex_ai"
+
+
+def test_maas_with_a_bad_token_is_an_authentication_error(vtx: FakeVertex) -> None:
+    with pytest.raises(litellm.AuthenticationError) as e:
+        complete(vtx, None, model=LLAMA, api_key="ya29.unknown", vertex_project=vtx.project)
+    assert e.value.status_code == 401 and "ya29.unknown" not in str(e.value)
 
 
 # -- embeddings --------------------------------------------------------------------------
@@ -476,6 +572,10 @@ def test_concurrent_first_calls_exchange_once(vtx: FakeVertex, creds: dict[str, 
 def test_model_data_for_vertex_models() -> None:
     assert litellm.get_llm_provider(GEMINI)[:2] == ("gemini-2.5-flash", "vertex_ai")
     assert litellm.get_llm_provider(CLAUDE)[1] == "vertex_ai"
+    assert litellm.get_llm_provider(LLAMA)[:2] == ("meta/llama-3.3-70b-instruct-maas", "vertex_ai")
+    for model in (LLAMA, DEEPSEEK, "vertex_ai/openai/gpt-oss-120b-maas"):
+        params = litellm.get_supported_openai_params(model)
+        assert params is not None and {"tools", "max_completion_tokens"} <= set(params)
     gemini = litellm.get_supported_openai_params(
         "gemini-2.5-flash", custom_llm_provider="vertex_ai"
     )

@@ -181,6 +181,12 @@ class FakeOpenAI(FakeServer):
         except _BadRequest as exc:
             exchange.send_json(400, _error_body(str(exc), "invalid_request_error", None, exc.param))
 
+    def answer_chat(self, exchange: Exchange) -> None:
+        """Answer ``exchange`` as ``POST /v1/chat/completions`` (JSON or SSE), after the route
+        and the credentials were checked (also the answer of Vertex AI's OpenAI-compatible
+        endpoint, ``fakeprov.vertex``)."""
+        self._answer(exchange, self._chat)
+
     def _transcription(self, exchange: Exchange) -> None:
         try:
             endpoints.transcriptions(exchange, _BadRequest)

@@ -12,6 +12,10 @@ as Vertex answers for a project the caller may not use):
 * ``publishers/anthropic/models/{model}:rawPredict`` / ``:streamRawPredict``: Claude's
   Messages API answers, as :class:`~fakeprov.anthropic.FakeAnthropic`, for a body with
   ``anthropic_version: vertex-2023-10-16`` and without ``model`` (the URL names it).
+* ``endpoints/openapi/chat/completions``: the OpenAI-compatible endpoint of partner models
+  served as a service (Llama, DeepSeek, Qwen, GPT-OSS ``...-maas``): OpenAI's chat answers and
+  SSE streams, as :class:`~fakeprov.openai.FakeOpenAI`, for a body whose ``model`` is a
+  publisher-qualified id (``meta/llama-3.3-70b-instruct-maas``; else 400 ``INVALID_ARGUMENT``).
 
 Every route needs ``Authorization: Bearer <token>`` with a token this server issued
 (or added to :attr:`FakeVertex.tokens`); otherwise 401 ``UNAUTHENTICATED``.
@@ -42,7 +46,7 @@ from urllib.parse import parse_qs, urlsplit
 from .anthropic import FakeAnthropic, message_events, sse_frames
 from .anthropic import error_body as anthropic_error_body
 from .gemini import FakeGemini, error_body
-from .openai import count_words, embedding_for
+from .openai import FakeOpenAI, count_words, embedding_for
 from .server import Exchange, FakeServer
 
 SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -54,7 +58,8 @@ REFRESH_TOKEN = "1//fake-refresh-token"
 
 _PATH = re.compile(
     r"^/v1/projects/(?P<project>[^/]+)/locations/(?P<location>[^/]+)"
-    r"/publishers/(?P<publisher>[^/]+)/models/(?P<model>[^/:]+):(?P<method>[A-Za-z]+)$"
+    r"(?:/publishers/(?P<publisher>[^/]+)/models/(?P<model>[^/:]+):(?P<method>[A-Za-z]+)"
+    r"|/endpoints/(?P<endpoint>openapi)/chat/completions)$"
 )
 _UNAUTHENTICATED = (
     "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
@@ -101,6 +106,7 @@ class FakeVertex(FakeServer):
         # The wire formats' answers, without their sockets.
         self._gemini = FakeGemini()
         self._anthropic = FakeAnthropic()
+        self._openai = FakeOpenAI()
 
     @property
     def url(self) -> str:
@@ -148,6 +154,9 @@ class FakeVertex(FakeServer):
                 f"{match['location']}' (or it may not exist)."
             )
             exchange.send_json(403, error_body(403, message, "PERMISSION_DENIED"))
+            return
+        if match["endpoint"] is not None:
+            exchange.send_reply(self.next_reply(), lambda: self._openapi(exchange))
             return
         query = parse_qs(split.query)
         route = (match["publisher"], match["method"])
@@ -302,3 +311,15 @@ class FakeVertex(FakeServer):
             exchange.end_stream()
         else:
             exchange.send_json(200, message)
+
+    def _openapi(self, exchange: Exchange) -> None:
+        try:
+            body = json.loads(exchange.request.body)
+        except ValueError:
+            body = None
+        model = body.get("model") if isinstance(body, dict) else None
+        if not isinstance(model, str) or "/" not in model:
+            message = "model must name a publisher model, e.g. meta/llama-3.3-70b-instruct-maas"
+            exchange.send_json(400, error_body(400, message, "INVALID_ARGUMENT"))
+            return
+        self._openai.answer_chat(exchange)

@@ -1,5 +1,5 @@
-//! Vertex AI: Gemini (publisher `google`), Claude (publisher `anthropic`) and
-//! text embeddings, with Google OAuth2 bearer tokens ([`auth`]).
+//! Vertex AI: Gemini (publisher `google`), Claude (publisher `anthropic`), partner models
+//! on the OpenAI-compatible endpoint and text embeddings, with Google OAuth2 bearer tokens ([`auth`]).
 //!
 //! URLs, as litellm builds them (`vertex_ai/common_utils.py` `get_vertex_url`,
 //! `get_vertex_base_url`; `vertex_llm_base.py` `create_vertex_url`,
@@ -11,7 +11,9 @@
 //!   Messages API's without `model` and with `anthropic_version:
 //!   vertex-2023-10-16` (litellm's `VertexAIAnthropicConfig`);
 //! - embeddings: `:predict` with `instances: [{content}]`
-//!   (litellm's `VertexAITextEmbeddingConfig`).
+//!   (litellm's `VertexAITextEmbeddingConfig`);
+//! - partner models as a service (Llama, DeepSeek, Qwen, GPT-OSS, ...):
+//!   the OpenAI-compatible `endpoints/openapi/chat/completions` ([`openapi`]).
 //!
 //! The host is `{location}-aiplatform.googleapis.com`, `aiplatform.googleapis.com`
 //! for `global`, and `aiplatform.{geo}.rep.googleapis.com` for a multi-region
@@ -21,6 +23,7 @@
 //! Through a custom base a stream always asks for `alt=sse`, as litellm does.
 
 pub mod auth;
+pub mod openapi;
 
 use std::sync::Arc;
 
@@ -199,9 +202,13 @@ impl Provider for Google {
     }
 
     fn variant(&self, model: &str) -> Option<&'static dyn Provider> {
-        model
-            .starts_with("claude")
-            .then_some(&Claude as &'static dyn Provider)
+        if model.starts_with("claude") {
+            Some(&Claude)
+        } else if openapi::serves(model) {
+            Some(&openapi::OpenApi)
+        } else {
+            None
+        }
     }
 
     fn token_source(
