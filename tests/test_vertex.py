@@ -1,6 +1,6 @@
 """The ``vertex_ai/`` provider against the fake Vertex AI server and its token endpoint:
-Gemini, Claude, partner models on the OpenAI-compatible endpoint (Llama, DeepSeek ``-maas``)
-and text embeddings as a litellm user calls them, the credentials litellm
+Gemini, Claude, partner models on the OpenAI-compatible endpoint (Llama, DeepSeek ``-maas``),
+Mistral and text embeddings as a litellm user calls them, the credentials litellm
 takes (path, JSON string, dict, env vars), the OAuth2 exchange (RS256 JWT checked against
 the test's own throwaway key, cached, refreshed, once for concurrent callers) and refusals
 before any I/O. No private key is committed: the service account is made per session."""
@@ -26,6 +26,7 @@ GEMINI = "vertex_ai/gemini-2.5-flash"
 CLAUDE = "vertex_ai/claude-sonnet-4-5@20250929"
 LLAMA = "vertex_ai/meta/llama-3.3-70b-instruct-maas"
 DEEPSEEK = "vertex_ai/deepseek-ai/deepseek-r1-0528-maas"
+MISTRAL = "vertex_ai/mistral-small-2503@001"
 OPENAPI = "/v1/projects/fake-project/locations/us-central1/endpoints/openapi/chat/completions"
 HELLO = [{"role": "user", "content": "hello there world"}]
 ROOT = "/v1/projects/fake-project/locations/us-central1/publishers"
@@ -313,6 +314,42 @@ def test_maas_with_a_bad_token_is_an_authentication_error(vtx: FakeVertex) -> No
     with pytest.raises(litellm.AuthenticationError) as e:
         complete(vtx, None, model=LLAMA, api_key="ya29.unknown", vertex_project=vtx.project)
     assert e.value.status_code == 401 and "ya29.unknown" not in str(e.value)
+
+
+# -- Mistral -----------------------------------------------------------------------------
+
+
+def test_mistral_raw_predict_body_stream_and_tools(vtx: FakeVertex, creds: dict[str, str]) -> None:
+    r = complete(vtx, creds, model=MISTRAL, seed=7, max_completion_tokens=30)
+    req = vtx.last
+    assert req.path == f"{ROOT}/mistralai/models/mistral-small-2503@001:rawPredict"
+    assert req.headers["authorization"] == "Bearer ya29.fake-1"
+    assert req.json == {
+        "model": "mistral-small-2503",
+        "messages": HELLO,
+        "random_seed": 7,
+        "max_tokens": 30,
+    }
+    assert r.choices[0].message.content == "echo: hello there world"
+    assert r._hidden_params["response_cost"] > 0
+
+    assert text(complete(vtx, creds, model=MISTRAL, stream=True)) == "echo: hello there world"
+    assert vtx.last.path.endswith(":streamRawPredict?alt=sse")
+
+    r = complete(vtx, creds, model=MISTRAL, tools=[WEATHER], tool_choice="required")
+    assert vtx.last.json["tool_choice"] == "any"
+    call = r.choices[0].message.tool_calls[0]
+    assert call.function.name == "get_weather"
+    messages = [
+        *HELLO,
+        r.choices[0].message.model_dump(),
+        {"role": "tool", "tool_call_id": call.id, "content": "sunny"},
+    ]
+    complete(vtx, creds, model=MISTRAL, messages=messages, tools=[WEATHER])
+    sent = vtx.last.json["messages"]
+    # Mistral's 9-character tool-call ids, the same on the call and its result.
+    assert len(sent[1]["tool_calls"][0]["id"]) == 9
+    assert sent[2]["tool_call_id"] == sent[1]["tool_calls"][0]["id"]
 
 
 # -- embeddings --------------------------------------------------------------------------

@@ -238,7 +238,7 @@ impl Quirks {
 
     /// The chat body with this provider's rewrites applied (the same bytes
     /// when none applies).
-    fn chat_body(&self, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+    pub(crate) fn chat_body(&self, model: &str, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         if !self.rewrites(model) {
             return Ok(body);
         }

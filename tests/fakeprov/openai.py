@@ -340,7 +340,7 @@ def _forced_tool(body: dict[str, Any]) -> str | None:
     if not isinstance(tools, list) or not tools:
         return None
     choice = body.get("tool_choice")
-    if choice == "required":
+    if choice in ("required", "any"):  # "any": Mistral's name for it
         return str(tools[0]["function"]["name"])
     if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
         return str(choice["function"]["name"])

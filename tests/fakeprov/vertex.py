@@ -16,6 +16,9 @@ as Vertex answers for a project the caller may not use):
   served as a service (Llama, DeepSeek, Qwen, GPT-OSS ``...-maas``): OpenAI's chat answers and
   SSE streams, as :class:`~fakeprov.openai.FakeOpenAI`, for a body whose ``model`` is a
   publisher-qualified id (``meta/llama-3.3-70b-instruct-maas``; else 400 ``INVALID_ARGUMENT``).
+* ``publishers/mistralai/models/{model}:rawPredict`` / ``:streamRawPredict``: Mistral's chat
+  answers (OpenAI's JSON and SSE), for a body whose ``model`` is the URL's without its
+  ``@version``, with ``random_seed`` rather than ``seed`` and ``stream`` as the method says.
 
 Every route needs ``Authorization: Bearer <token>`` with a token this server issued
 (or added to :attr:`FakeVertex.tokens`); otherwise 401 ``UNAUTHENTICATED``.
@@ -255,6 +258,8 @@ class FakeVertex(FakeServer):
             self._predict(exchange, body)
         elif route in (("anthropic", "rawPredict"), ("anthropic", "streamRawPredict")):
             self._claude(exchange, model, body, route[1] == "streamRawPredict")
+        elif route in (("mistralai", "rawPredict"), ("mistralai", "streamRawPredict")):
+            self._mistral(exchange, model, body, route[1] == "streamRawPredict")
         else:
             message = f"Publisher model {route[0]}/{model}:{route[1]} is not served here"
             exchange.send_json(404, error_body(404, message, "NOT_FOUND"))
@@ -321,5 +326,20 @@ class FakeVertex(FakeServer):
         if not isinstance(model, str) or "/" not in model:
             message = "model must name a publisher model, e.g. meta/llama-3.3-70b-instruct-maas"
             exchange.send_json(400, error_body(400, message, "INVALID_ARGUMENT"))
+            return
+        self._openai.answer_chat(exchange)
+
+    def _mistral(self, exchange: Exchange, model: str, body: Any, stream: bool) -> None:
+        problem = None
+        if not isinstance(body, dict):
+            problem = "the body must be a JSON object"
+        elif body.get("model") != model.split("@")[0]:
+            problem = f"model must be {model.split('@')[0]!r}"
+        elif "seed" in body:
+            problem = "seed: Extra inputs are not permitted (Mistral takes random_seed)"
+        elif bool(body.get("stream")) != stream:
+            problem = "stream must be true on streamRawPredict and false on rawPredict"
+        if problem is not None:
+            exchange.send_json(400, error_body(400, problem, "INVALID_ARGUMENT"))
             return
         self._openai.answer_chat(exchange)

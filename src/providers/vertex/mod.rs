@@ -14,6 +14,8 @@
 //!   (litellm's `VertexAITextEmbeddingConfig`);
 //! - partner models as a service (Llama, DeepSeek, Qwen, GPT-OSS, ...):
 //!   the OpenAI-compatible `endpoints/openapi/chat/completions` ([`openapi`]).
+//! - Mistral and Codestral (publisher `mistralai`): `:rawPredict`, streamed
+//!   `:streamRawPredict`, with Mistral's chat body ([`mistral`]).
 //!
 //! The host is `{location}-aiplatform.googleapis.com`, `aiplatform.googleapis.com`
 //! for `global`, and `aiplatform.{geo}.rep.googleapis.com` for a multi-region
@@ -23,6 +25,7 @@
 //! Through a custom base a stream always asks for `alt=sse`, as litellm does.
 
 pub mod auth;
+pub mod mistral;
 pub mod openapi;
 
 use std::sync::Arc;
@@ -144,6 +147,11 @@ fn streams(req: &Map<String, Value>) -> bool {
 fn post(url: String, payload: &Value, target: &Target) -> Result<HttpRequest, Error> {
     let bytes = serde_json::to_vec(payload)
         .map_err(|e| bad(format!("the request could not be serialized ({e})")))?;
+    post_bytes(url, bytes, target)
+}
+
+/// [`post`] of a body already serialized.
+fn post_bytes(url: String, bytes: Vec<u8>, target: &Target) -> Result<HttpRequest, Error> {
     let mut req = HttpRequest::post_json(url, Bytes::from(bytes));
     if let Some(token) = target.token.or(target.api_key) {
         req.bearer(token)?;
@@ -206,6 +214,8 @@ impl Provider for Google {
             Some(&Claude)
         } else if openapi::serves(model) {
             Some(&openapi::OpenApi)
+        } else if mistral::serves(model) {
+            Some(&mistral::Mistral)
         } else {
             None
         }
