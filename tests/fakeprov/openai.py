@@ -181,11 +181,15 @@ class FakeOpenAI(FakeServer):
         except _BadRequest as exc:
             exchange.send_json(400, _error_body(str(exc), "invalid_request_error", None, exc.param))
 
-    def answer_chat(self, exchange: Exchange) -> None:
-        """Answer ``exchange`` as ``POST /v1/chat/completions`` (JSON or SSE), after the route
-        and the credentials were checked (also the answer of Vertex AI's OpenAI-compatible
-        endpoint, ``fakeprov.vertex``)."""
-        self._answer(exchange, self._chat)
+    def answer_chat(self, exchange: Exchange, body: dict[str, Any] | None = None) -> None:
+        """Answer ``exchange`` as ``POST /v1/chat/completions`` (JSON or SSE) of its body, or of
+        ``body`` when given (a dialect's body read as OpenAI's), after the route and the
+        credentials were checked (also the answer of Vertex AI's OpenAI-compatible endpoint
+        and of its Mistral models, ``fakeprov.vertex``)."""
+        if body is None:
+            self._answer(exchange, self._chat)
+        else:
+            self._answer(exchange, lambda ex, _: self._chat(ex, body))
 
     def _transcription(self, exchange: Exchange) -> None:
         try:
@@ -340,7 +344,7 @@ def _forced_tool(body: dict[str, Any]) -> str | None:
     if not isinstance(tools, list) or not tools:
         return None
     choice = body.get("tool_choice")
-    if choice in ("required", "any"):  # "any": Mistral's name for it
+    if choice == "required":
         return str(tools[0]["function"]["name"])
     if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
         return str(choice["function"]["name"])

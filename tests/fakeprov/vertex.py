@@ -342,4 +342,6 @@ class FakeVertex(FakeServer):
         if problem is not None:
             exchange.send_json(400, error_body(400, problem, "INVALID_ARGUMENT"))
             return
-        self._openai.answer_chat(exchange)
+        if body.get("tool_choice") == "any":  # Mistral's name for OpenAI's "required"
+            body = {**body, "tool_choice": "required"}
+        self._openai.answer_chat(exchange, body)
