@@ -229,10 +229,14 @@ mod tests {
 
     #[test]
     fn errors_google_or_openai_shaped() {
-        let google = br#"[{"error": {"code": 403, "message": "Permission denied", "status": "PERMISSION_DENIED"}}]"#;
-        assert_eq!(OpenApi.error(403, google).kind, Kind::PermissionDenied);
-        let openai =
-            br#"{"error": {"message": "bad", "type": "invalid_request_error", "code": null}}"#;
-        assert_eq!(OpenApi.error(400, openai).kind, Kind::BadRequest);
+        // The front end's body, also as a list: Google's mapping (the wait from RetryInfo).
+        let google = br#"[{"error": {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED",
+            "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}]}}]"#;
+        let e = OpenApi.error(429, google);
+        assert_eq!((e.kind, e.retry_after), (Kind::RateLimit, Some(2.0)));
+        // The model server's own body: OpenAI's mapping (by error.code).
+        let openai = br#"{"error": {"message": "too long", "type": "invalid_request_error",
+            "code": "context_length_exceeded"}}"#;
+        assert_eq!(OpenApi.error(400, openai).kind, Kind::ContextWindowExceeded);
     }
 }
