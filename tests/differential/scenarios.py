@@ -125,8 +125,9 @@ PROVIDERS = (
         ids_generated=True,
     ),
     # litellm 1.81.16 appends only `:{method}` to an api_base (1.110.2 grafts the path onto a
-    # bare host, as we do): both get the model resource as api_base. Claude on Vertex needs the
-    # vertexai SDK in litellm 1.81.16, and its embeddings URL differs: Gemini chat only.
+    # bare host, as we do): both get the model resource as api_base. Claude, the partner models
+    # (MaaS, Mistral) on Vertex need the vertexai SDK in litellm 1.81.16, and its embeddings URL
+    # differs: Gemini chat only.
     Provider(
         "vertex_ai",
         "vertex_ai/gemini-2.5-flash",
