@@ -310,6 +310,23 @@ def test_maas_project_and_location_in_the_path(vtx: FakeVertex, creds: dict[str,
     assert e.value.status_code == 403 and e.value.llm_provider == "vertex_ai"
 
 
+def test_maas_location_follows_the_models_supported_regions(
+    vtx: FakeVertex, creds: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The map lists qwen3-235b in ["global", "us-south1"] (litellm's get_vertex_region).
+    qwen = "vertex_ai/qwen/qwen3-235b-a22b-instruct-2507-maas"
+    vtx.location = "global"
+    complete(vtx, creds, model=qwen)
+    assert vtx.last.path == OPENAPI.replace("us-central1", "global")
+    assert vtx.last.json["model"] == "qwen/qwen3-235b-a22b-instruct-2507-maas"
+    complete(vtx, creds, model=qwen, vertex_location="europe-west4")
+    assert "/locations/global/" in vtx.last.path
+    vtx.location = "us-south1"
+    monkeypatch.setenv("VERTEXAI_LOCATION", "us-south1")
+    complete(vtx, creds, model=qwen)
+    assert "/locations/us-south1/" in vtx.last.path
+
+
 def test_maas_with_a_bad_token_is_an_authentication_error(vtx: FakeVertex) -> None:
     with pytest.raises(litellm.AuthenticationError) as e:
         complete(vtx, None, model=LLAMA, api_key="ya29.unknown", vertex_project=vtx.project)

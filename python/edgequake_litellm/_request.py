@@ -394,6 +394,29 @@ def _params(kwargs: dict[str, Any], provider: str = "") -> Optional[dict[str, st
     return params or None
 
 
+#: The env vars the Vertex AI adapter reads a location from (after the call and
+#: ``litellm.vertex_location``).
+_VERTEX_LOCATION_ENV = ("VERTEXAI_LOCATION", "VERTEX_LOCATION")
+
+
+def _vertex_region(model_id: str, params: Optional[dict[str, str]]) -> Optional[dict[str, str]]:
+    """litellm's ``VertexBase.get_vertex_region``: a Vertex AI model whose map row
+    (``vertex_ai/<model>``) lists ``supported_regions`` is called in the first of them unless
+    the location asked for (call, ``litellm.vertex_location``, env) is one of them; e.g.
+    ``qwen/qwen3-coder-480b-a35b-instruct-maas`` in ``global``. Returns ``params`` with
+    ``vertex_location`` set accordingly (unchanged for other models)."""
+    entry = _config().model_cost.get(f"vertex_ai/{model_id}")
+    regions = entry.get("supported_regions") if isinstance(entry, dict) else None
+    if not isinstance(regions, list) or not regions or not isinstance(regions[0], str):
+        return params
+    asked = (params or {}).get("vertex_location") or next(
+        (v for v in map(os.environ.get, _VERTEX_LOCATION_ENV) if v), None
+    )
+    if asked in regions:
+        return params
+    return {**(params or {}), "vertex_location": regions[0]}
+
+
 def prepare(
     model: Any, kwargs: dict[str, Any], body: dict[str, Any], chat: bool = False
 ) -> NativeCall:
@@ -435,6 +458,9 @@ def prepare(
         raw = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()
     except (TypeError, ValueError) as e:
         raise bad_request(f"the request is not JSON-serializable: {e}", model, provider) from None
+    params = _params(kwargs, provider)
+    if provider == "vertex_ai":
+        params = _vertex_region(model_id, params)
     options = {
         "api_key": api_key,
         "api_base": api_base,
@@ -444,7 +470,7 @@ def prepare(
         "ssl_verify": _ssl_verify(kwargs),
         # Non-zero when the call logs at DEBUG: the native core records its events under it.
         "debug": getattr(kwargs.get("litellm_logging_obj"), "debug_tag", 0),
-        "params": _params(kwargs, provider),
+        "params": params,
     }
     return NativeCall(provider=provider, model=model_id, body=raw, options=options)
 
