@@ -310,6 +310,19 @@ def test_maas_project_and_location_in_the_path(vtx: FakeVertex, creds: dict[str,
     assert e.value.status_code == 403 and e.value.llm_provider == "vertex_ai"
 
 
+def test_maas_file_parts_are_sent_as_image_urls(vtx: FakeVertex, creds: dict[str, str]) -> None:
+    pdf = "data:application/pdf;base64,JVBERi0xLjQK"
+    content = [
+        {"type": "text", "text": "summarise"},
+        {"type": "file", "file": {"file_data": pdf}},
+    ]
+    complete(vtx, creds, model=LLAMA, messages=[{"role": "user", "content": content}])
+    assert vtx.last.json["messages"][0]["content"] == [
+        {"type": "text", "text": "summarise"},
+        {"type": "image_url", "image_url": {"url": pdf}},
+    ]
+
+
 def test_maas_location_follows_the_models_supported_regions(
     vtx: FakeVertex, creds: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,11 +15,13 @@
 //! Vertex AI call. Answers and stream chunks are OpenAI's.
 //!
 //! litellm's `VertexAILlama3Config`, which serves every one of these but
-//! GPT-OSS, sends `max_completion_tokens` as `max_tokens`.
+//! GPT-OSS, sends `max_completion_tokens` as `max_tokens`; and a `file`
+//! content part with inline `file_data` is sent as an `image_url` part of that
+//! data URL (litellm's `messages_with_file_parts_as_image_urls`).
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 use super::{location, object, post, project, token_source};
 use crate::error::Error;
@@ -70,6 +72,35 @@ pub fn serves(model: &str) -> bool {
         && OPENAI_LIKE.iter().any(|p| model.contains(p))
 }
 
+/// Every `{"type": "file", "file": {"file_data": "data:..."}}` content part of
+/// `req`'s messages as `{"type": "image_url", "image_url": {"url": "data:..."}}`,
+/// keeping the part's other fields (`cache_control`, ...).
+fn file_parts_as_image_urls(req: &mut Map<String, Value>) {
+    let Some(Value::Array(messages)) = req.get_mut("messages") else {
+        return;
+    };
+    let parts = messages
+        .iter_mut()
+        .filter_map(|m| m.get_mut("content").and_then(Value::as_array_mut))
+        .flatten();
+    for part in parts {
+        let Some(obj) = part.as_object_mut() else {
+            continue;
+        };
+        if obj.get("type").and_then(Value::as_str) != Some("file") {
+            continue;
+        }
+        let data = obj.get("file").and_then(|f| f.get("file_data"));
+        let Some(url) = data.and_then(Value::as_str).filter(|d| !d.is_empty()) else {
+            continue;
+        };
+        let url = url.to_owned();
+        obj.remove("file");
+        obj.insert("type".into(), "image_url".into());
+        obj.insert("image_url".into(), json!({ "url": url }));
+    }
+}
+
 /// The endpoint's URL for the call's project and location.
 fn url(target: &Target) -> Result<String, Error> {
     let params = target.params;
@@ -93,6 +124,7 @@ impl Provider for OpenApi {
         }
         let mut req = object(&body)?;
         req.insert("model".into(), target.model.into());
+        file_parts_as_image_urls(&mut req);
         if !target.model.contains("gpt-oss") {
             if let Some(v) = req.remove("max_completion_tokens") {
                 req.entry("max_tokens").or_insert(v);
@@ -141,8 +173,6 @@ impl Provider for OpenApi {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-
-    use serde_json::json;
 
     use super::*;
     use crate::error::Kind;
@@ -225,6 +255,29 @@ mod tests {
         );
         let sent: Value = serde_json::from_slice(&req.body).unwrap();
         assert_eq!(sent["max_completion_tokens"], 7);
+    }
+
+    #[test]
+    fn file_parts_go_as_image_urls() {
+        let pdf = "data:application/pdf;base64,JVBERi0=";
+        let body = json!({"messages": [{"role": "user", "content": [
+            {"type": "text", "text": "read"},
+            {"type": "file", "file": {"file_data": pdf}, "cache_control": {"type": "ephemeral"}},
+            {"type": "file", "file": {"file_id": "file-1"}}]}]});
+        let base = host(DEFAULT_LOCATION);
+        let req = request(
+            "meta/llama-3.3-70b-instruct-maas",
+            body,
+            &base,
+            &[("vertex_project", "p")],
+        );
+        let sent: Value = serde_json::from_slice(&req.body).unwrap();
+        assert_eq!(
+            sent["messages"][0]["content"],
+            json!([{"type": "text", "text": "read"},
+                {"type": "image_url", "image_url": {"url": pdf}, "cache_control": {"type": "ephemeral"}},
+                {"type": "file", "file": {"file_id": "file-1"}}])
+        );
     }
 
     #[test]
