@@ -41,8 +41,9 @@ def test_threads_run_concurrently_with_the_gil_released(srv: FakeOpenAI) -> None
         results = list(pool.map(lambda i: slow_call(srv, i), range(8)))
     eight = time.monotonic() - t0
     assert results == [f"echo: thread {i}" for i in range(8)]
-    # Serialized, 8 calls would take 8x one call; concurrently they take about one.
-    assert eight < 3 * one, (one, eight)
+    # Serialized, 8 calls would take 8x one call; concurrently they take about one (the bound
+    # leaves room for a loaded machine: it failed once at 3x with a load average of 5).
+    assert eight < 4 * one, (one, eight)
 
 
 def test_ctrl_c_interrupts_a_blocked_sync_call(srv: FakeOpenAI) -> None:
