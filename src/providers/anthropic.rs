@@ -764,6 +764,62 @@ pub fn json_tool_content(input: &Value) -> String {
     v.to_string()
 }
 
+/// The content blocks of a Messages-API-shaped answer (Anthropic's, and Bedrock
+/// Converse's), gathered into an OpenAI assistant message.
+#[derive(Default)]
+pub struct Answer {
+    pub text: String,
+    pub calls: Vec<Value>,
+    /// The forced `json_tool_call` tool's arguments: the answer's content.
+    pub json_content: Vec<String>,
+    pub reasoning: String,
+    pub thinking: Vec<Value>,
+}
+
+impl Answer {
+    /// A tool call `id` / `name` / `input`, `index`ed as litellm sets it on
+    /// non-streamed tool calls too; the `json_tool_call` tool's input is
+    /// content instead.
+    pub fn tool_use(&mut self, id: Value, name: &str, input: &Value) {
+        if name == JSON_TOOL_NAME {
+            self.json_content.push(json_tool_content(input));
+        } else {
+            self.calls.push(json!({
+                "index": self.calls.len(),
+                "id": id,
+                "type": "function",
+                "function": { "name": name, "arguments": input.to_string() },
+            }));
+        }
+    }
+
+    /// The assistant message, and its finish reason: `finish`, or `stop` when
+    /// a forced `json_tool_call` is the answer (not a tool call).
+    pub fn message(mut self, finish: &'static str) -> (Value, &'static str) {
+        let finish = if self.calls.is_empty() && !self.json_content.is_empty() {
+            "stop"
+        } else {
+            finish
+        };
+        for j in &self.json_content {
+            self.text.push_str(j);
+        }
+        let text = self.text;
+        let mut message = json!({
+            "role": "assistant",
+            "content": if text.is_empty() { Value::Null } else { Value::from(text) },
+        });
+        if !self.calls.is_empty() {
+            message["tool_calls"] = Value::Array(self.calls);
+        }
+        if !self.thinking.is_empty() {
+            message["reasoning_content"] = Value::from(self.reasoning);
+            message["thinking_blocks"] = Value::Array(self.thinking);
+        }
+        (message, finish)
+    }
+}
+
 /// A Messages API response → an OpenAI chat completion.
 pub fn translate_response(v: &Value, raw: &[u8]) -> Result<Value, Error> {
     if v.get("error").is_some() {
@@ -773,58 +829,24 @@ pub fn translate_response(v: &Value, raw: &[u8]) -> Result<Value, Error> {
         .get("content")
         .and_then(Value::as_array)
         .ok_or_else(|| Error::new(Kind::Api, "the provider returned a message without content"))?;
-    let mut text = String::new();
-    let mut calls = Vec::new();
-    let mut json_content = Vec::new();
-    let mut thinking = Vec::new();
-    let mut reasoning = String::new();
+    let mut a = Answer::default();
     for b in blocks {
         let field = |k: &str| b.get(k).and_then(Value::as_str).unwrap_or_default();
         match field("type") {
-            "text" => text.push_str(field("text")),
+            "text" => a.text.push_str(field("text")),
             "tool_use" | "server_tool_use" => {
                 let input = b.get("input").cloned().unwrap_or_else(|| json!({}));
-                if field("name") == JSON_TOOL_NAME {
-                    json_content.push(json_tool_content(&input));
-                } else {
-                    // `index` as litellm sets it on non-streamed tool calls too.
-                    calls.push(json!({
-                        "index": calls.len(),
-                        "id": field("id"),
-                        "type": "function",
-                        "function": { "name": field("name"), "arguments": input.to_string() },
-                    }));
-                }
+                a.tool_use(Value::from(field("id")), field("name"), &input);
             }
             "thinking" => {
-                reasoning.push_str(field("thinking"));
-                thinking.push(b.clone());
+                a.reasoning.push_str(field("thinking"));
+                a.thinking.push(b.clone());
             }
-            "redacted_thinking" => thinking.push(b.clone()),
+            "redacted_thinking" => a.thinking.push(b.clone()),
             _ => {}
         }
     }
-    for j in &json_content {
-        text.push_str(j);
-    }
-    let mut message = json!({
-        "role": "assistant",
-        "content": if text.is_empty() { Value::Null } else { Value::from(text) },
-    });
-    if !calls.is_empty() {
-        message["tool_calls"] = Value::Array(calls.clone());
-    }
-    if !thinking.is_empty() {
-        message["reasoning_content"] = Value::from(reasoning);
-        message["thinking_blocks"] = Value::Array(thinking);
-    }
-    let stop = v.get("stop_reason").and_then(Value::as_str);
-    // A forced json_tool_call is the answer, not a tool call.
-    let finish = if calls.is_empty() && !json_content.is_empty() {
-        "stop"
-    } else {
-        finish_reason(stop)
-    };
+    let (message, finish) = a.message(finish_reason(v.get("stop_reason").and_then(Value::as_str)));
     Ok(json!({
         "id": v.get("id").cloned().unwrap_or(Value::Null),
         "object": "chat.completion",

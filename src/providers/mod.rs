@@ -63,6 +63,17 @@ pub struct Params(BTreeMap<String, String>);
 /// No provider-specific arguments.
 pub static NO_PARAMS: Params = Params(BTreeMap::new());
 
+/// Params from `(name, value)` pairs, for the adapters' unit tests.
+#[cfg(test)]
+pub fn test_params(pairs: &[(&str, &str)]) -> Params {
+    Params::new(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
+}
+
 impl Params {
     pub fn new(map: BTreeMap<String, String>) -> Params {
         Params(map)

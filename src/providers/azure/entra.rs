@@ -336,16 +336,8 @@ fn redact_guids(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
+    use crate::providers::test_params as params;
 
     const SP: &[(&str, &str)] = &[
         ("tenant_id", "contoso.onmicrosoft.com"),

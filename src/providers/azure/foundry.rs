@@ -175,36 +175,9 @@ impl Provider for AzureAi {
 mod tests {
     use super::*;
     use crate::providers::NO_PARAMS as NO;
-    use std::collections::BTreeMap;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
-
-    fn build(
-        adapter: &dyn Provider,
-        endpoint: Endpoint,
-        base: &str,
-        key: Option<&str>,
-        model: &str,
-        p: &Params,
-    ) -> Result<HttpRequest, Error> {
-        let t = Target {
-            base,
-            api_key: key,
-            token: None,
-            model,
-            uploads: &[],
-            params: p,
-            fetched: None,
-        };
-        adapter.request(endpoint, &t, br#"{"model":"x","max_tokens":3}"#.to_vec())
-    }
+    use super::super::tests::build;
+    use crate::providers::test_params as params;
 
     #[test]
     fn foundry_urls_and_auth_by_host() {

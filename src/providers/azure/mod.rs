@@ -413,18 +413,11 @@ fn azure_error(status: u16, body: &[u8]) -> Error {
 mod tests {
     use super::*;
     use crate::providers::{Params, NO_PARAMS as NO};
-    use std::collections::BTreeMap;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
+    use crate::providers::test_params as params;
 
-    fn build(
+    /// `adapter`'s request for a small chat body (shared with the other Azure adapters' tests).
+    pub(super) fn build(
         adapter: &dyn Provider,
         endpoint: Endpoint,
         base: &str,

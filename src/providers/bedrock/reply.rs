@@ -107,53 +107,23 @@ pub fn response(v: &Value, model: &str) -> Result<Value, Error> {
                 "the provider returned a Converse response without output.message.content",
             )
         })?;
-    let mut text = String::new();
-    let mut calls = Vec::new();
-    let mut json_content = Vec::new();
-    let mut reasoning = String::new();
-    let mut thinking = Vec::new();
+    let mut a = anthropic::Answer::default();
     for b in blocks {
         if let Some(t) = b.get("text").and_then(Value::as_str) {
-            text.push_str(t);
+            a.text.push_str(t);
         } else if let Some(tu) = b.get("toolUse") {
             let name = tu.get("name").and_then(Value::as_str).unwrap_or_default();
             let input = tu.get("input").cloned().unwrap_or_else(|| json!({}));
-            if name == JSON_TOOL_NAME {
-                json_content.push(anthropic::json_tool_content(&input));
-            } else {
-                calls.push(json!({
-                    "index": calls.len(),
-                    "id": tu.get("toolUseId").cloned().unwrap_or_default(),
-                    "type": "function",
-                    "function": { "name": name, "arguments": input.to_string() },
-                }));
-            }
+            let id = tu.get("toolUseId").cloned().unwrap_or_default();
+            a.tool_use(id, name, &input);
         } else if let Some(r) = b.get("reasoningContent") {
             if let Some(t) = r.pointer("/reasoningText/text").and_then(Value::as_str) {
-                reasoning.push_str(t);
+                a.reasoning.push_str(t);
             }
-            thinking.extend(thinking_block(r));
+            a.thinking.extend(thinking_block(r));
         }
     }
-    for j in &json_content {
-        text.push_str(j);
-    }
-    let mut message = json!({
-        "role": "assistant",
-        "content": if text.is_empty() { Value::Null } else { Value::from(text) },
-    });
-    if !calls.is_empty() {
-        message["tool_calls"] = Value::Array(calls.clone());
-    }
-    if !thinking.is_empty() {
-        message["reasoning_content"] = Value::from(reasoning);
-        message["thinking_blocks"] = Value::Array(thinking);
-    }
-    let finish = if calls.is_empty() && !json_content.is_empty() {
-        "stop"
-    } else {
-        finish_reason(v.get("stopReason").and_then(Value::as_str))
-    };
+    let (message, finish) = a.message(finish_reason(v.get("stopReason").and_then(Value::as_str)));
     Ok(json!({
         "id": response_id(),
         "object": "chat.completion",

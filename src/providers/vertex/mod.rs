@@ -395,19 +395,11 @@ fn predict_response(doc: &Value, model: &str) -> Result<Value, Error> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::providers::Params;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
+    use crate::providers::test_params as params;
 
     fn target<'a>(base: &'a str, model: &'a str, p: &'a Params) -> Target<'a> {
         Target {
