@@ -80,6 +80,13 @@ def html_502() -> Case:
     return Case(reply, litellm.BadGatewayError, 502, "502 Bad Gateway")
 
 
+def proxy_529() -> Case:
+    """A provider that never sends 529 itself: one reaching a client comes from a proxy in
+    between, as plain text, with no error type to map (litellm's APIError)."""
+    reply = Reply(status=529, body="Site is overloaded", headers={"Content-Type": "text/plain"})
+    return Case(reply, litellm.APIError, 529, "Site is overloaded")
+
+
 def gateway_422() -> Case:
     """No provider here sends 422 itself; gateways and compatible servers built on
     FastAPI do, with ``{"detail": [...]}``."""
@@ -391,12 +398,7 @@ GEMINI = Wire(
         "502": html_502(),
         "503": gemini_case(503, GEMINI_OVERLOADED, "UNAVAILABLE", litellm.ServiceUnavailableError),
         # Google never sends 529: one reaching a client comes from a proxy in between.
-        "529": Case(
-            Reply(status=529, body="Site is overloaded", headers={"Content-Type": "text/plain"}),
-            litellm.APIError,
-            529,
-            "Site is overloaded",
-        ),
+        "529": proxy_529(),
     },
     frames=gemini_frames,
     stream_error=gemini_case(
@@ -554,12 +556,7 @@ AZURE = Wire(
             litellm.ServiceUnavailableError,
         ),
         # Azure never sends 529: one reaching a client comes from a proxy in between.
-        "529": Case(
-            Reply(status=529, body="Site is overloaded", headers={"Content-Type": "text/plain"}),
-            litellm.APIError,
-            529,
-            "Site is overloaded",
-        ),
+        "529": proxy_529(),
     },
     frames=openai_frames,
     stream_error=openai_case(
