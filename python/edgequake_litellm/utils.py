@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ._model_errors import ModelNotMappedError
 from ._settings import config as _config
+from ._settings import model_cost_generation as _generation
 from .cost_calculator import completion_cost, cost_per_token, response_cost
 from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
@@ -130,11 +131,6 @@ def _cost_key(cost: Any, name: str) -> Optional[str]:
         return name
     lowered = _lowercase_keys(cost).get(name.lower())
     return lowered if lowered is not None and lowered in cost else None
-
-
-def _generation(cost: Any) -> tuple[int, int]:
-    """Changes whenever ``cost`` (``litellm.model_cost``, possibly replaced by the user) does."""
-    return id(cost), getattr(cost, "version", None) or len(cost)
 
 
 _lowercase_cache: dict[tuple[int, int], dict[str, str]] = {}
