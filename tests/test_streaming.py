@@ -240,3 +240,35 @@ def test_core_json_objects_equal_pydantics_own(cls: str, raw: bytes) -> None:
         assert type(fast.model_extra["usage"]) is utils.Usage  # the after-validator ran
     with pytest.raises(Exception, match="validation error"):
         utils.from_core_json(model, b'{"choices": 5, "data": 5}', hidden)
+
+
+def test_missing_attributes_answer_as_pydantic() -> None:
+    """OpenAIObject's fast ``__getattr__`` gives pydantic's answers: extras, private
+    attributes, and pydantic's AttributeError for a name that is neither."""
+    from pydantic import BaseModel
+
+    from edgequake_litellm.types.utils import ModelResponseStream
+
+    chunk = ModelResponseStream(choices=[{"index": 0, "delta": {"content": "hi"}}], x_extra=1)
+    delta = chunk.choices[0].delta
+    assert chunk.x_extra == 1 and chunk["x_extra"] == 1 and "x_extra" in chunk
+    assert getattr(chunk, "usage", None) is None and not hasattr(chunk, "usage")
+    assert "usage" not in chunk and chunk.get("usage", 7) == 7
+    assert getattr(delta, "reasoning_content", "absent") == "absent"
+    assert chunk._hidden_params == {} and chunk._response_ms is None
+    with pytest.raises(KeyError):
+        chunk["usage"]
+    for obj, name in ((chunk, "usage"), (delta, "reasoning_content"), (chunk, "_nope")):
+        with pytest.raises(AttributeError) as ours:
+            getattr(obj, name)
+        with pytest.raises(AttributeError) as theirs:
+            BaseModel.__getattr__(obj, name)  # pydantic's own, bypassing ours
+        assert (
+            str(ours.value)
+            == str(theirs.value)
+            == (f"'{type(obj).__name__}' object has no attribute '{name}'")
+        )
+    with_usage = ModelResponseStream(
+        choices=[], usage={"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
+    )
+    assert with_usage.usage.total_tokens == 3 and hasattr(with_usage, "usage")

@@ -108,6 +108,24 @@ class OpenAIObject(BaseModel, metaclass=_ModelMeta):
         """Alias of ``model_dump()``."""
         return self.model_dump(**kwargs)
 
+    if not TYPE_CHECKING:  # as pydantic: type checkers see only the declared attributes
+
+        def __getattr__(self, name: str) -> Any:
+            """An attribute normal lookup did not find: an extra field, else
+            ``AttributeError`` (pydantic's message). Private names go to pydantic's own.
+
+            pydantic's answers in half its time (0.9 µs instead of 1.8 for a missing name),
+            which code asks of every stream chunk: ``getattr(chunk, "usage", None)``,
+            langchain-litellm's ``getattr(delta, "reasoning_content", None)``. (A property
+            that raises ``AttributeError`` is reported with this message, not its own.)
+            """
+            if name[:1] == "_":
+                return BaseModel.__getattr__(self, name)
+            extra = self.__pydantic_extra__
+            if extra is not None and name in extra:
+                return extra[name]
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
 
 _M = TypeVar("_M", bound=BaseModel)
 #: Per class: a validator of its schema without the private-attribute step, the private
