@@ -9,12 +9,12 @@ Run it with the Python of a venv where that litellm release is installed (never 
 It writes, zlib-compressed:
 
 - ``model_prices.bin``: litellm's model map (``model_prices_and_context_window.json``,
-  MIT-licensed, BerriAI/litellm) as one ``key<TAB>params<TAB>rules<TAB>compact JSON`` line per
+  MIT-licensed, BerriAI/litellm) as one ``key<TAB>chat<TAB>rules<TAB>compact JSON`` line per
   model, in the map's order, in blocks of ``BLOCK_LINES`` lines compressed on their own with
   one preset dictionary, behind an index of key hashes (the format is described, and read, in
   ``edgequake_litellm/litellm_core_utils/bundled_data.py``), so a lookup decompresses one
-  block and parses one line, never the whole map; ``params`` is the model's list of litellm's
-  ``get_supported_openai_params`` answers when it differs from its provider's, ``rules`` the
+  block and parses one line, never the whole map; ``chat`` is a chat model's provider and
+  which list of litellm's ``get_supported_openai_params`` answers it has, ``rules`` the
   ``fallback_generalizations`` rules its key matches (so a lookup compiles no regex);
 - ``model_params.json.zlib``: the litellm version, ``provider_list``, the keys of litellm's
   ``get_model_info``, litellm's answer of ``get_supported_openai_params`` for an unknown model
@@ -65,14 +65,16 @@ RANK_URLS = {
     "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
 }
 UNKNOWN_MODEL = "edgequake-unknown-model"
+#: The ``mode`` of the map's entries litellm answers chat parameters for.
+CHAT_MODES = ("chat", "completion", "responses")
 #: The model-name prefixes litellm's Vertex AI parameter tables are chosen by.
 VERTEX_FAMILIES = ("claude", "gemini", "mistral", "codestral")
 #: The map's ``fallback_generalizations`` rules (regex → provider or capabilities).
 GENERALIZATIONS: list = []
 FORMAT = _format_module()
 #: Lines per compressed block of ``model_prices.bin``: a lookup decompresses one block
-#: (about 30 µs for 32 lines); fewer lines per block compress worse.
-BLOCK_LINES = 32
+#: (about 10 µs for 16 lines); fewer lines per block compress worse (8: +22 KB, 4: +56 KB).
+BLOCK_LINES = 16
 #: The size of the blocks' preset dictionary (zlib's window): lines sampled evenly over the map.
 DICT_SIZE = 32768
 
@@ -104,8 +106,9 @@ def model_prices() -> dict:
 
 
 def write_model_prices(cost: dict, params_by_model: dict[str, int | None]) -> None:
-    """Write ``model_prices.bin``: ``cost``'s entries, each with its ``params`` field (the
-    index of its list in ``params_by_model``, ``-`` for none, empty for the provider's) and
+    """Write ``model_prices.bin``: ``cost``'s entries, each with its ``chat`` field (for a
+    chat/completion model, ``<litellm_provider>:<params>``, ``params`` the index of its list in
+    ``params_by_model``, ``-`` for none, empty for the provider's; empty for other models) and
     its ``rules`` field (the indices of the ``fallback_generalizations`` rules whose pattern
     matches the key, as litellm searches them: case-insensitive ``re.search``)."""
     patterns = [
@@ -118,16 +121,18 @@ def write_model_prices(cost: dict, params_by_model: dict[str, int | None]) -> No
         if "\t" in key or "\n" in key:
             continue
         ref = params_by_model.get(key, "")
-        params = "-" if ref is None else str(ref)
+        chat = ""
+        if entry.get("mode") in CHAT_MODES:
+            chat = f"{entry['litellm_provider']}:{'-' if ref is None else ref}"
         rules = ",".join(str(i) for i, regex in patterns if regex.search(key))
         text = json.dumps(entry, separators=(",", ":"), sort_keys=True)
-        lines.append(f"{key}\t{params}\t{rules}\t{text}\n".encode())
+        lines.append(f"{key}\t{chat}\t{rules}\t{text}\n".encode())
     stride = sum(map(len, lines)) // DICT_SIZE + 1
     zdict = b"".join(lines[::stride])[-DICT_SIZE:]
     blocks, index = [], []
     for start in range(0, len(lines), BLOCK_LINES):
         run = lines[start : start + BLOCK_LINES]
-        deflater = zlib.compressobj(9, zdict=zdict)
+        deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS, 9, zdict=zdict)
         blocks.append(deflater.compress(b"".join(run)) + deflater.flush())
         index += [
             (FORMAT.key_hash(line.split(b"\t", 1)[0].decode()), len(blocks) - 1) for line in run
@@ -192,7 +197,7 @@ def model_params(cost: dict) -> dict[str, int | None]:
         by_provider[f"vertex_ai/{family}"] = ref(_params(f"{family}-{UNKNOWN_MODEL}", "vertex_ai"))
     by_model = {}
     for key, entry in cost.items():
-        if entry.get("mode") not in ("chat", "completion", "responses"):
+        if entry.get("mode") not in CHAT_MODES:
             continue
         provider = entry.get("litellm_provider")
         # A call names the provider get_llm_provider gives: ``vertex_ai`` for the map's

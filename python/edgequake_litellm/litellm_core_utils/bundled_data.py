@@ -2,9 +2,9 @@
 
 ``data/model_prices.bin`` holds litellm's model map (written by
 ``scripts/update_model_data.py``) so that one entry can be read without decompressing the
-others. Its lines, one per model in the map's order, are ``key<TAB>params<TAB>rules<TAB>entry``
-where ``entry`` is the model's compact JSON, ``params`` says which of litellm's
-supported-params lists the model has (see :func:`~.model_facts.supported_params`) and
+others. Its lines, one per model in the map's order, are ``key<TAB>chat<TAB>rules<TAB>entry``
+where ``entry`` is the model's compact JSON, ``chat`` gives a chat/completion model's provider
+and which of litellm's supported-params lists it has (see ``model_facts``) and
 ``rules`` which of the map's ``fallback_generalizations`` rules match the key (see
 ``fallback_generalizations``). The file is, all integers
 little-endian:
@@ -16,7 +16,8 @@ little-endian:
 - a zlib-compressed index: ``n`` ``u32`` CRC-32s of the keys' UTF-8 lowercase, ascending;
   the ``n`` ``u16`` blocks of those keys, in the same order; ``b + 1`` ``u32`` offsets of
   the blocks after the index (the last one is the end);
-- the blocks: runs of consecutive lines (a few dozen), each compressed on its own.
+- the blocks: runs of consecutive lines (a dozen or two), each compressed on its own as a
+  raw deflate stream (no zlib header: a lookup sets the dictionary without a round trip).
 
 A lookup hashes the name, finds its block(s) by bisection and decompresses one block of a
 few KiB: a name that is not a key costs a hash and a bisection, and no key list is built.
@@ -60,8 +61,10 @@ class Line(NamedTuple):
 
     #: The map key, as litellm spells it.
     key: str
-    #: The supported-params field: ``""`` (the provider's list), ``"-"`` (none) or a list index.
-    params: str
+    #: ``""`` for a model of another mode than chat/completion/responses, else
+    #: ``"<litellm_provider>:<params>"``, ``params`` one of ``""`` (the provider's
+    #: supported-params list), ``"-"`` (none) or an index of ``model_facts``' lists.
+    chat: str
     #: The comma-separated indices of the ``fallback_generalizations`` rules matching the key.
     rules: str
     #: The entry as compact JSON (UTF-8).
@@ -70,8 +73,8 @@ class Line(NamedTuple):
 
 def _parse_line(text: bytes) -> Line:
     """A bundle line (without its newline) as a :class:`Line`."""
-    key, params, rules, entry = text.split(b"\t", 3)
-    return Line(key.decode(), params.decode(), rules.decode(), entry)
+    key, chat, rules, entry = text.split(b"\t", 3)
+    return Line(key.decode(), chat.decode(), rules.decode(), entry)
 
 
 def _le_array(code: str, data: bytes) -> array[int]:
@@ -112,10 +115,13 @@ class MapBundle:
         #: The block reader, caching the last 8 blocks read (``cache_info().misses`` counts
         #: the blocks decompressed).
         self.block = lru_cache(maxsize=8)(self._read_block)
+        #: The line of a key (matched exactly), or ``None``; the last 64 keys asked are cached
+        #: (one lookup asks for the same key several times).
+        self.line = lru_cache(maxsize=64)(self._line)
 
     def _texts(self, i: int) -> list[bytes]:
         """Block ``i`` decompressed: its lines, without the newline, in the map's order."""
-        inflater = zlib.decompressobj(zdict=self._zdict)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS, zdict=self._zdict)
         data = inflater.decompress(self._raw[self._offsets[i] : self._offsets[i + 1]])
         return (data + inflater.flush()).split(b"\n")[:-1]
 
@@ -142,7 +148,7 @@ class MapBundle:
             _parse_line(text) for b in sorted(blocks) for text in self.block(b).get(lowered, ())
         ]
 
-    def line(self, key: str) -> Optional[Line]:
+    def _line(self, key: str) -> Optional[Line]:
         """The line of ``key`` (matched exactly), or ``None``."""
         return next((line for line in self.matching(key) if line.key == key), None)
 

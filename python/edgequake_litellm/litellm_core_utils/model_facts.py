@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, Optional
 
 from .bundled_data import map_bundle, read_data
@@ -24,9 +24,6 @@ __all__ = [
     "provider_list",
     "supported_params",
 ]
-
-#: The ``mode`` of the map's entries that litellm answers chat parameters for.
-CHAT_MODES = ("chat", "completion", "responses")
 
 
 @cache
@@ -53,22 +50,19 @@ def provider_set() -> frozenset[str]:
     return frozenset(provider_list())
 
 
-@lru_cache(maxsize=2048)
 def _chat_provider(key: str) -> Optional[str]:
     """The provider of the bundled map's entry ``key`` if it is a chat/completion model, else
-    ``None`` (parses the entry)."""
+    ``None``."""
     line = map_bundle().line(key)
-    if line is None:
-        return None
-    entry = json.loads(line.entry)
-    return entry.get("litellm_provider") if entry.get("mode") in CHAT_MODES else None
+    return (line.chat.rpartition(":")[0] or None) if line is not None else None
 
 
 class ChatModels(Mapping[str, dict[str, Any]]):
     """The chat/completion models of the bundled map (as generated, whatever this process
     does to ``litellm.model_cost``), as ``{key: {"litellm_provider": p}}``: enough for the
     lookups of a call's parameter check. Each key read decompresses (at most) the bundle block
-    of its name and parses that one entry; iterating reads the whole bundle."""
+    of its name, and parses no entry (the provider is in the key's line); iterating reads the
+    whole bundle."""
 
     def __getitem__(self, key: str) -> dict[str, Any]:
         provider = _chat_provider(key) if isinstance(key, str) else None
@@ -82,11 +76,11 @@ class ChatModels(Mapping[str, dict[str, Any]]):
     def lookup_key(self, name: str) -> Optional[str]:
         """``name`` if it is a chat model's key, else the last chat model's key equal to it
         ignoring case, else ``None`` (see ``get_model_cost_map.find_key``)."""
-        keys = [line.key for line in map_bundle().matching(name) if _chat_provider(line.key)]
+        keys = [line.key for line in map_bundle().matching(name) if line.chat]
         return name if name in keys else (keys[-1] if keys else None)
 
     def __iter__(self) -> Iterator[str]:
-        return (line.key for line in map_bundle().lines() if _chat_provider(line.key))
+        return (line.key for line in map_bundle().lines() if line.chat)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -103,7 +97,7 @@ def supported_params(model_key: Optional[str], provider: str) -> Optional[list[s
     ``provider``'s unknown model; ``None`` when litellm has no chat config for it."""
     doc = facts()
     line = map_bundle().line(model_key) if model_key is not None else None
-    field = line.params if line is not None else ""
+    field = line.chat.rpartition(":")[2] if line is not None else ""
     if field == "":
         i = doc["params_by_provider"].get(provider)
     else:
