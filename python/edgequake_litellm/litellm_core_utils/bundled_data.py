@@ -4,10 +4,9 @@
 ``scripts/update_model_data.py``) so that one entry can be read without decompressing the
 others. Its lines, one per model in the map's order, are ``key<TAB>chat<TAB>rules<TAB>entry``
 where ``entry`` is the model's compact JSON, ``chat`` gives a chat/completion model's provider
-and which of litellm's supported-params lists it has (see ``model_facts``) and
-``rules`` which of the map's ``fallback_generalizations`` rules match the key (see
-``fallback_generalizations``). The file is, all integers
-little-endian:
+and which of litellm's supported-params lists it has (see ``model_facts``) and ``rules`` which
+of the map's ``fallback_generalizations`` rules match the key (see
+``fallback_generalizations``). The file is, all integers little-endian:
 
 - a header ``b"ELMB"``, then ``u32`` counts: keys ``n``, blocks ``b``, and the byte lengths
   of the two zlib streams that follow;
@@ -19,8 +18,9 @@ little-endian:
 - the blocks: runs of consecutive lines (a dozen or two), each compressed on its own as a
   raw deflate stream (no zlib header: a lookup sets the dictionary without a round trip).
 
-A lookup hashes the name, finds its block(s) by bisection and decompresses one block of a
-few KiB: a name that is not a key costs a hash and a bisection, and no key list is built.
+A lookup hashes the name, finds its block(s) by bisection and decompresses one block (about
+0.5 KB into 9 KB, ~25 µs): a name that is not a key costs a hash and a bisection (~1 µs), and
+no key list is ever built.
 """
 
 from __future__ import annotations
@@ -70,6 +70,17 @@ class Line(NamedTuple):
     #: The entry as compact JSON (UTF-8).
     entry: bytes
 
+    @property
+    def chat_provider(self) -> str:
+        """A chat/completion model's ``litellm_provider``; ``""`` for other models."""
+        return self.chat.rpartition(":")[0]
+
+    @property
+    def params(self) -> str:
+        """A chat model's supported-params list: ``""`` (its provider's), ``"-"`` (none) or
+        an index of ``model_facts``' lists."""
+        return self.chat.rpartition(":")[2]
+
 
 def _parse_line(text: bytes) -> Line:
     """A bundle line (without its newline) as a :class:`Line`."""
@@ -89,8 +100,9 @@ def _le_array(code: str, data: bytes) -> array[int]:
 class MapBundle:
     """The reader of ``data/model_prices.bin`` (see the module docstring).
 
-    It keeps the file's bytes (about 0.2 MB), the index (6 bytes a key) and the last few
-    blocks read, decompressed; entries are never parsed here.
+    It keeps the file's bytes (about 0.2 MB), the dictionary (32 KiB), the index (6 bytes a
+    key, about 30 KB), the last 8 blocks read, decompressed, and the last 64 lines asked for;
+    entries are never parsed here.
 
     Raises:
         ValueError: the bytes are not a model map bundle.

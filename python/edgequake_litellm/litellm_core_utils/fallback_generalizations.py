@@ -6,6 +6,10 @@ so) with ``model_info``, as litellm defines them: a *routing* rule's only key is
 are anything else (``mode``, ``supports_*``, limits); every matching capability rule is
 merged in order, later rules winning. A capability rule with ``fill_missing_for_providers``
 also fills the keys an exact entry of one of those providers lacks.
+
+Which rules match a key of the bundled map was recorded when the data was generated (the
+key's line in ``bundled_data``), so looking a mapped model up compiles no regex; a pattern is
+compiled on its first use for any other name.
 """
 
 from __future__ import annotations

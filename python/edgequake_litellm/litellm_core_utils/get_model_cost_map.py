@@ -6,8 +6,8 @@ taken from the litellm release named in ``data/model_params.json.zlib`` by
 asks for it with :func:`get_model_cost_map` (litellm fetches the map at every import).
 
 :class:`ModelCostMap` is a ``dict`` whose entries are parsed one at a time, when a key is
-first read: looking one model up decompresses one block of a few dozen entries and parses one
-JSON line (``bundled_data``), not the whole map. Iterating, ``len``, comparing or copying it
+first read: looking one model up decompresses one block of 16 entries and parses one JSON line
+(``bundled_data``), not the whole map. Iterating, ``len``, comparing or copying it
 parses everything once.
 """
 
@@ -95,7 +95,7 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
     def __contains__(self, key: object) -> bool:
         if dict.__contains__(self, key):
             return True
-        return self._bundled(key) and map_bundle().line(key) is not None  # type: ignore[arg-type]
+        return self._bundled(key) and map_bundle().line(key) is not None
 
     def get(self, key: Any, default: Any = None) -> Any:
         """``self[key]`` if present, else ``default``."""
@@ -149,6 +149,8 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
         self._complete = True
         self._deleted.clear()
         self._assigned.clear()
+
+    # -- writes ---------------------------------------------------------------
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.version += 1

@@ -54,7 +54,7 @@ def _chat_provider(key: str) -> Optional[str]:
     """The provider of the bundled map's entry ``key`` if it is a chat/completion model, else
     ``None``."""
     line = map_bundle().line(key)
-    return (line.chat.rpartition(":")[0] or None) if line is not None else None
+    return (line.chat_provider or None) if line is not None else None
 
 
 class ChatModels(Mapping[str, dict[str, Any]]):
@@ -97,7 +97,7 @@ def supported_params(model_key: Optional[str], provider: str) -> Optional[list[s
     ``provider``'s unknown model; ``None`` when litellm has no chat config for it."""
     doc = facts()
     line = map_bundle().line(model_key) if model_key is not None else None
-    field = line.chat.rpartition(":")[2] if line is not None else ""
+    field = line.params if line is not None else ""
     if field == "":
         i = doc["params_by_provider"].get(provider)
     else:
