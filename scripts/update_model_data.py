@@ -73,7 +73,7 @@ VERTEX_FAMILIES = ("claude", "gemini", "mistral", "codestral")
 GENERALIZATIONS: list = []
 FORMAT = _format_module()
 #: Lines per compressed block of ``model_prices.bin``: a lookup decompresses one block
-#: (about 10 µs for 16 lines); fewer lines per block compress worse (8: +22 KB, 4: +56 KB).
+#: (10-25 µs for 16 lines); fewer lines per block compress worse (8: +22 KB, 4: +56 KB).
 BLOCK_LINES = 16
 #: The size of the blocks' preset dictionary (zlib's window): lines sampled evenly over the map.
 DICT_SIZE = 32768
