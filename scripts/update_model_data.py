@@ -8,15 +8,19 @@ Run it with the Python of a venv where that litellm release is installed (never 
 
 It writes, zlib-compressed:
 
-- ``model_prices.zlib``: litellm's model map (``model_prices_and_context_window.json``,
-  MIT-licensed, BerriAI/litellm) as one ``key<TAB>compact JSON`` line per model, in the map's
-  order, so a lookup parses one line, never the whole map;
+- ``model_prices.bin``: litellm's model map (``model_prices_and_context_window.json``,
+  MIT-licensed, BerriAI/litellm) as one ``key<TAB>chat<TAB>rules<TAB>compact JSON`` line per
+  model, in the map's order, in blocks of ``BLOCK_LINES`` lines compressed on their own with
+  one preset dictionary, behind an index of key hashes (the format is described, and read, in
+  ``edgequake_litellm/litellm_core_utils/bundled_data.py``), so a lookup decompresses one
+  block and parses one line, never the whole map; ``chat`` is a chat model's provider and
+  which list of litellm's ``get_supported_openai_params`` answers it has, ``rules`` the
+  ``fallback_generalizations`` rules its key matches (so a lookup compiles no regex);
 - ``model_params.json.zlib``: the litellm version, ``provider_list``, the keys of litellm's
-  ``get_model_info``, litellm's answer of ``get_supported_openai_params`` for every
-  chat/completion model of the map and for an unknown model of every provider (deduplicated
-  lists, indexed), those models' providers (so a call's parameter check needs no map), and
-  ``validate_environment``'s rule per provider, and the map's ``fallback_generalizations``
-  (regex rules for models the map does not list);
+  ``get_model_info``, litellm's answer of ``get_supported_openai_params`` for an unknown model
+  of every provider and the distinct lists of its answers for the map's chat/completion models
+  (indexed), ``validate_environment``'s rule per provider, and the map's
+  ``fallback_generalizations`` (regex rules for models the map does not list);
 - ``o200k_base.zlib`` / ``cl100k_base.zlib``: tiktoken's BPE ranks (MIT, openai/tiktoken) as
   the tokens in rank order, each prefixed by its length in one byte.
 """
@@ -25,11 +29,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import os
+import re
 import sys
 import zlib
+from array import array
 from pathlib import Path
+from types import ModuleType
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -38,6 +46,18 @@ from importlib.metadata import version
 import litellm
 from litellm.types.utils import ABOVE_THRESHOLD_COST_KEY_PATTERN as ABOVE_THRESHOLD
 
+
+def _format_module() -> ModuleType:
+    """The package's reader of ``model_prices.bin``, loaded from its file (it needs only the
+    standard library, not the package or its native module)."""
+    path = OUT.parent / "litellm_core_utils" / "bundled_data.py"
+    spec = importlib.util.spec_from_file_location("bundled_data", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 OUT = Path(__file__).resolve().parent.parent / "python" / "edgequake_litellm" / "data"
 #: tiktoken's blob URLs; its cache file name is the SHA-1 of the URL.
 RANK_URLS = {
@@ -45,10 +65,18 @@ RANK_URLS = {
     "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
 }
 UNKNOWN_MODEL = "edgequake-unknown-model"
+#: The ``mode`` of the map's entries litellm answers chat parameters for.
+CHAT_MODES = ("chat", "completion", "responses")
 #: The model-name prefixes litellm's Vertex AI parameter tables are chosen by.
 VERTEX_FAMILIES = ("claude", "gemini", "mistral", "codestral")
 #: The map's ``fallback_generalizations`` rules (regex → provider or capabilities).
 GENERALIZATIONS: list = []
+FORMAT = _format_module()
+#: Lines per compressed block of ``model_prices.bin``: a lookup decompresses one block
+#: (10-25 µs for 16 lines); fewer lines per block compress worse (8: +22 KB, 4: +56 KB).
+BLOCK_LINES = 16
+#: The size of the blocks' preset dictionary (zlib's window): lines sampled evenly over the map.
+DICT_SIZE = 32768
 
 
 def _write(name: str, data: bytes) -> None:
@@ -74,13 +102,68 @@ def model_prices() -> dict:
                 del cost[key]
             else:
                 cost[key] = dict(entry)
-    lines = [
-        f"{key}\t{json.dumps(entry, separators=(',', ':'), sort_keys=True)}\n"
-        for key, entry in cost.items()
-        if "\t" not in key and "\n" not in key
-    ]
-    _write("model_prices.zlib", "".join(lines).encode())
     return cost
+
+
+def write_model_prices(cost: dict, params_by_model: dict[str, int | None]) -> None:
+    """Write ``model_prices.bin``: ``cost``'s entries, each with its ``chat`` field (for a
+    chat/completion model, ``<litellm_provider>:<params>``, ``params`` the index of its list in
+    ``params_by_model``, ``-`` for none, empty for the provider's; empty for other models) and
+    its ``rules`` field (the indices of the ``fallback_generalizations`` rules whose pattern
+    matches the key, as litellm searches them: case-insensitive ``re.search``)."""
+    patterns = [
+        (i, re.compile(rule["pattern"], re.IGNORECASE))
+        for i, rule in enumerate(GENERALIZATIONS)
+        if isinstance(rule.get("pattern"), str)
+    ]
+    lines = []
+    for key, entry in cost.items():
+        if "\t" in key or "\n" in key:
+            continue
+        ref = params_by_model.get(key, "")
+        chat = ""
+        if entry.get("mode") in CHAT_MODES:
+            chat = f"{entry['litellm_provider']}:{'-' if ref is None else ref}"
+        rules = ",".join(str(i) for i, regex in patterns if regex.search(key))
+        text = json.dumps(entry, separators=(",", ":"), sort_keys=True)
+        lines.append(f"{key}\t{chat}\t{rules}\t{text}\n".encode())
+    stride = sum(map(len, lines)) // DICT_SIZE + 1
+    zdict = b"".join(lines[::stride])[-DICT_SIZE:]
+    blocks, index = [], []
+    for start in range(0, len(lines), BLOCK_LINES):
+        run = lines[start : start + BLOCK_LINES]
+        deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS, 9, zdict=zdict)
+        blocks.append(deflater.compress(b"".join(run)) + deflater.flush())
+        index += [
+            (FORMAT.key_hash(line.split(b"\t", 1)[0].decode()), len(blocks) - 1) for line in run
+        ]
+    index.sort()
+    offsets = [0]
+    for block in blocks:
+        offsets.append(offsets[-1] + len(block))
+    packed = b"".join(
+        array(code, items).tobytes()
+        for code, items in (
+            ("I", [h for h, _ in index]),
+            ("H", [b for _, b in index]),
+            ("I", offsets),
+        )
+    )
+    if sys.byteorder != "little" or array("I").itemsize != 4:
+        sys.exit("write model_prices.bin on a little-endian machine with 32-bit unsigned int")
+    parts = [zlib.compress(zdict, 9), zlib.compress(packed, 9)]
+    header = FORMAT.HEADER.pack(FORMAT.MAGIC, len(lines), len(blocks), *map(len, parts))
+    data = header + b"".join(parts) + b"".join(blocks)
+    # Read back: every line is found by its key, in the map's order.
+    bundle = FORMAT.MapBundle(data)
+    keys = [line.split(b"\t", 1)[0].decode() for line in lines]
+    if [line.key for line in bundle.lines()] != keys or any(bundle.line(k) is None for k in keys):
+        sys.exit("model_prices.bin does not read back")
+    (OUT / "model_prices.bin").write_bytes(data)
+    raw = sum(map(len, lines))
+    print(
+        f"model_prices.bin: {len(lines)} models, {raw} bytes, {len(data)} in {len(blocks)} blocks"
+    )
 
 
 def _params(model: str, provider: str | None) -> list[str] | None:
@@ -90,7 +173,9 @@ def _params(model: str, provider: str | None) -> list[str] | None:
         return None
 
 
-def model_params(cost: dict) -> None:
+def model_params(cost: dict) -> dict[str, int | None]:
+    """Write ``model_params.json.zlib``; return the list index of every chat model whose
+    supported params differ from its provider's (``None``: litellm has no table for it)."""
     lists: list[list[str]] = []
     index: dict[tuple[str, ...], int] = {}
 
@@ -111,12 +196,10 @@ def model_params(cost: dict) -> None:
     for family in VERTEX_FAMILIES:
         by_provider[f"vertex_ai/{family}"] = ref(_params(f"{family}-{UNKNOWN_MODEL}", "vertex_ai"))
     by_model = {}
-    chat_models = {}
     for key, entry in cost.items():
-        if entry.get("mode") not in ("chat", "completion", "responses"):
+        if entry.get("mode") not in CHAT_MODES:
             continue
         provider = entry.get("litellm_provider")
-        chat_models[key] = provider
         # A call names the provider get_llm_provider gives: ``vertex_ai`` for the map's
         # ``vertex_ai-language-models``, ``vertex_ai-anthropic_models``, ...
         asked = "vertex_ai" if provider.startswith("vertex_ai") else provider
@@ -133,13 +216,12 @@ def model_params(cost: dict) -> None:
         "provider_list": [str(getattr(p, "value", p)) for p in litellm.provider_list],
         "param_lists": lists,
         "params_by_provider": by_provider,
-        "params_by_model": by_model,
-        "chat_models": chat_models,
         "fallback_generalizations": GENERALIZATIONS,
         "environment": environment(providers),
         "provider_info": provider_info(providers),
     }
     _write("model_params.json.zlib", json.dumps(doc, separators=(",", ":")).encode())
+    return by_model
 
 
 def environment(providers: list[str]) -> dict[str, list]:
@@ -197,6 +279,7 @@ def ranks() -> None:
 
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
-    model_params(model_prices())
+    cost = model_prices()
+    write_model_prices(cost, model_params(cost))
     ranks()
     print("litellm", version("litellm"))

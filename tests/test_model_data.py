@@ -42,6 +42,59 @@ def test_import_loads_no_model_data() -> None:
     assert out.stdout.strip() == "128000"
 
 
+def test_first_call_reads_one_block_of_the_map(srv: FakeOpenAI) -> None:
+    """A chat call's first model-data work (parameter check, response cost) decompresses
+    the bundle block of its model and parses its entry, not the map."""
+    code = (
+        "import edgequake_litellm as l\n"
+        f"l.completion(model='openai/gpt-4o-mini', messages={MESSAGES!r}, api_base={srv.url!r},"
+        " api_key='k')\n"
+        "info = l.get_model_info('gpt-4o-mini', 'openai')\n"
+        "from edgequake_litellm.litellm_core_utils.bundled_data import map_bundle\n"
+        "b = map_bundle()\n"
+        "print(b.block.cache_info().misses, b.block_count, dict.__len__(l.model_cost))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    read, blocks, parsed = map(int, out.stdout.split())
+    assert read == 1 and blocks > 100 and parsed == 1, out.stdout
+
+
+def test_bundle_reads_each_entry_alone() -> None:
+    from edgequake_litellm.litellm_core_utils.bundled_data import MapBundle, map_bundle
+
+    bundle = map_bundle()
+    keys = [line.key for line in bundle.lines()]
+    assert len(set(keys)) == len(keys) > 4000
+    for key in keys[::97]:
+        line = bundle.line(key)
+        assert line is not None and line.key == key
+        assert json.loads(line.entry) == litellm.model_cost[key]
+        assert [m.key for m in bundle.matching(key.upper())] == [key]
+    assert bundle.line("GPT-4") is None and bundle.matching("no-such-model") == []
+    with pytest.raises(ValueError, match="not a model map bundle"):
+        MapBundle(b"ZZZZ" + bytes(16))
+
+
+def test_keys_match_case_insensitively(monkeypatch: pytest.MonkeyPatch) -> None:
+    from edgequake_litellm.litellm_core_utils.get_model_cost_map import ModelCostMap
+
+    mc = ModelCostMap()
+    monkeypatch.setattr(litellm, "model_cost", mc)
+    assert litellm.get_model_info("GPT-4o")["key"] == "gpt-4o"
+    mc["Acme/Chat-1"] = {"litellm_provider": "openai", "mode": "chat"}
+    assert litellm.get_model_info("acme/chat-1")["key"] == "Acme/Chat-1"
+    mc["GPT-4O"] = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1.0}
+    assert litellm.get_model_info("gpt-4o")["key"] == "gpt-4o"  # an exact key first
+    assert litellm.get_model_info("Gpt-4o")["key"] == "GPT-4O"  # then the process's keys
+    del mc["GPT-4O"], mc["gpt-4o"]
+    with pytest.raises(litellm.ModelNotMappedError):
+        litellm.get_model_info("Gpt-4o")
+    assert dict.__len__(mc) < 10  # none of it read the whole map
+    plain = {"Acme/Other": {"litellm_provider": "openai", "mode": "chat"}}
+    monkeypatch.setattr(litellm, "model_cost", plain)
+    assert litellm.get_model_info("acme/other")["key"] == "Acme/Other"
+
+
 def test_model_cost_behaves_as_a_dict(monkeypatch: pytest.MonkeyPatch) -> None:
     from edgequake_litellm.litellm_core_utils.get_model_cost_map import ModelCostMap
 

@@ -22,6 +22,7 @@ from ._settings import model_cost_generation as _generation
 from .cost_calculator import completion_cost, cost_per_token, response_cost
 from .litellm_core_utils import model_facts
 from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
+from .litellm_core_utils.get_model_cost_map import find_key
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
 from .litellm_core_utils.token_counter import decode, encode, token_counter
 from .litellm_core_utils.trim_messages import trim_messages
@@ -125,29 +126,6 @@ def _candidates(model: str, provider: Optional[str]) -> tuple[str, tuple[str, ..
     return provider or "", tuple(dict.fromkeys(order))
 
 
-def _cost_key(cost: Any, name: str) -> Optional[str]:
-    """``name`` as a key of ``cost``, matched exactly, else case-insensitively."""
-    if name in cost:
-        return name
-    lowered = _lowercase_keys(cost).get(name.lower())
-    return lowered if lowered is not None and lowered in cost else None
-
-
-_lowercase_cache: dict[tuple[int, int], dict[str, str]] = {}
-
-
-def _lowercase_keys(cost: Any) -> dict[str, str]:
-    """``{key.lower(): key}`` of ``cost``, rebuilt when ``cost`` changes."""
-    generation = _generation(cost)
-    found = _lowercase_cache.get(generation)
-    if found is None:
-        keys = cost.bundled_keys() if hasattr(cost, "bundled_keys") else cost.keys()
-        found = {k.lower(): k for k in keys}
-        _lowercase_cache.clear()
-        _lowercase_cache[generation] = found
-    return found
-
-
 def _lookup_model(
     model: str, provider: Optional[str], cost: Any = None
 ) -> Optional[tuple[str, dict[str, Any], str]]:
@@ -156,7 +134,7 @@ def _lookup_model(
     cost = _config().model_cost if cost is None else cost
     provider_used, names = _candidates(model, provider)
     for name in names:
-        key = _cost_key(cost, name)
+        key = find_key(cost, name)
         if key is None:
             continue
         entry = cost[key]
@@ -183,7 +161,7 @@ def _resolve(model: str, provider: Optional[str]) -> Optional[tuple[str, dict[st
         return key, entry, used
     cost = _config().model_cost
     used, names = _candidates(model, provider)
-    if any(_cost_key(cost, name) is not None for name in names):
+    if any(find_key(cost, name) is not None for name in names):
         return None
     for name in names:
         info = rules.match_capabilities(name)
@@ -274,7 +252,7 @@ def _supports(model: str, custom_llm_provider: Optional[str], key: str) -> bool:
         value = found[1].get(key)
         if value is not None:
             return value is True
-        bare = _cost_key(_config().model_cost, model_id)
+        bare = find_key(_config().model_cost, model_id)
         if bare is not None and (_config().model_cost.get(bare) or {}).get(key) is True:
             return True
     # The provider-wide default litellm's provider config declares (get_provider_info).

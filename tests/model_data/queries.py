@@ -7,9 +7,6 @@ the reference venv, or ``edgequake_litellm``) and returns a JSON-able answer, or
 
 from __future__ import annotations
 
-import json
-import zlib
-from pathlib import Path
 from typing import Any
 
 FLAGS = (
@@ -111,9 +108,9 @@ TOKEN_MODELS = (
 
 
 def _map_keys() -> list[str]:
-    data = Path(__file__).resolve().parents[2] / "python/edgequake_litellm/data/model_prices.zlib"
-    lines = zlib.decompress(data.read_bytes()).decode().splitlines()
-    return [line.split("\t", 1)[0] for line in lines]
+    from edgequake_litellm.litellm_core_utils.bundled_data import map_bundle
+
+    return [line.key for line in map_bundle().lines()]
 
 
 def build() -> list[dict[str, Any]]:
@@ -138,12 +135,9 @@ def build() -> list[dict[str, Any]]:
         queries.append({"fn": "flags", "model": model})
         queries.append({"fn": "info", "model": model})
         queries.append({"fn": "provider", "model": model})
-    import zlib as _z
+    from edgequake_litellm.litellm_core_utils.model_facts import chat_models as bundled_chat
 
-    facts_path = (
-        Path(__file__).resolve().parents[2] / "python/edgequake_litellm/data/model_params.json.zlib"
-    )
-    chat_models = json.loads(_z.decompress(facts_path.read_bytes()))["chat_models"]
+    chat_models = {k: v["litellm_provider"] for k, v in bundled_chat().items()}
     for key in list(chat_models)[::8]:
         provider = chat_models[key]
         model_id = key[len(provider) + 1 :] if key.startswith(provider + "/") else key

@@ -6,49 +6,54 @@ taken from the litellm release named in ``data/model_params.json.zlib`` by
 asks for it with :func:`get_model_cost_map` (litellm fetches the map at every import).
 
 :class:`ModelCostMap` is a ``dict`` whose entries are parsed one at a time, when a key is
-first read: looking one model up parses one JSON line, not the whole map. Iterating, ``len``,
-comparing or copying it parses everything once.
+first read: looking one model up decompresses one block of 16 entries and parses one JSON line
+(``bundled_data``), not the whole map. Iterating, ``len``, comparing or copying it
+parses everything once.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import threading
-import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Optional, Union
 
-__all__ = ["ModelCostMap", "get_model_cost_map"]
+from .._settings import model_cost_generation
+from .bundled_data import map_bundle
 
-DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
-
-
-def read_data(name: str) -> bytes:
-    """The decompressed bytes of the bundled data file ``name`` (``data/<name>``)."""
-    with open(os.path.join(DATA_DIR, name), "rb") as f:
-        return zlib.decompress(f.read())
+__all__ = ["ModelCostMap", "find_key", "get_model_cost_map"]
 
 
-_lock = threading.Lock()
-_bundled: Optional[tuple[bytes, dict[str, tuple[int, int]]]] = None
+def find_key(cost: Mapping[str, Any], name: str) -> Optional[str]:
+    """``name`` as a key of the model map ``cost``: ``name`` itself when it is a key, else the
+    key equal to it ignoring case (the last in the map's order), else ``None``.
+
+    A map with a ``lookup_key`` method (:class:`ModelCostMap`, the bundled chat-model view)
+    answers itself; any other mapping (a map a user assigned to ``litellm.model_cost``) is
+    searched through a lowercase index of its keys, rebuilt when it changes.
+    """
+    lookup = getattr(cost, "lookup_key", None)
+    if lookup is not None:
+        found: Optional[str] = lookup(name)
+        return found
+    return _find_in_keys(cost, name)
 
 
-def _bundled_index() -> tuple[bytes, dict[str, tuple[int, int]]]:
-    """The decompressed map (one ``key<TAB>json`` line per model) and each key's JSON span."""
-    global _bundled
-    with _lock:
-        if _bundled is None:
-            blob = read_data("model_prices.zlib")
-            index: dict[str, tuple[int, int]] = {}
-            pos, size = 0, len(blob)
-            while pos < size:
-                tab = blob.index(b"\t", pos)
-                end = blob.index(b"\n", tab)
-                index[blob[pos:tab].decode()] = (tab + 1, end)
-                pos = end + 1
-            _bundled = (blob, index)
-        return _bundled
+_lowercase_cache: dict[tuple[int, int], dict[str, str]] = {}
+
+
+def _find_in_keys(cost: Mapping[str, Any], name: str) -> Optional[str]:
+    """:func:`find_key` through ``cost``'s keys (iterates them once per change of ``cost``)."""
+    if name in cost:
+        return name
+    generation = model_cost_generation(cost)
+    lowered = _lowercase_cache.get(generation)
+    if lowered is None:
+        lowered = {k.lower(): k for k in cost}
+        _lowercase_cache.clear()
+        _lowercase_cache[generation] = lowered
+    key = lowered.get(name.lower())
+    return key if key is not None and key in cost else None
 
 
 class ModelCostMap(dict):  # type: ignore[type-arg]
@@ -62,36 +67,35 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
 
     def __init__(self) -> None:
         super().__init__()
+        #: Bundled keys deleted in this process.
         self._deleted: set[str] = set()
+        #: Keys assigned in this process, in dict order (an ordered set).
+        self._assigned: dict[str, None] = {}
+        #: ``{key.lower(): key}`` of the assigned keys the bundle lacks, and its version.
+        self._added_lowercase: tuple[int, dict[str, str]] = (0, {})
+        #: Every entry is in the dict itself (after a whole-map view, or ``clear``).
         self._complete = False
         #: Bumped by every write, so caches of lookups know when to refresh.
         self.version = 1
 
     # -- lazy reads ---------------------------------------------------------
 
-    def _parse(self, key: Any) -> Optional[dict[str, Any]]:
-        if self._complete or not isinstance(key, str) or key in self._deleted:
-            return None
-        blob, index = _bundled_index()
-        span = index.get(key)
-        if span is None:
-            return None
-        entry: dict[str, Any] = json.loads(blob[span[0] : span[1]])
-        return entry
+    def _bundled(self, key: Any) -> bool:
+        """Whether the bundle may serve ``key``: not complete, a string, not deleted."""
+        return not self._complete and isinstance(key, str) and key not in self._deleted
 
     def __missing__(self, key: Any) -> dict[str, Any]:
-        entry = self._parse(key)
-        if entry is None:
+        line = map_bundle().line(key) if self._bundled(key) else None
+        if line is None:
             raise KeyError(key)
+        entry: dict[str, Any] = json.loads(line.entry)
         dict.__setitem__(self, key, entry)
         return entry
 
     def __contains__(self, key: object) -> bool:
         if dict.__contains__(self, key):
             return True
-        if self._complete or not isinstance(key, str) or key in self._deleted:
-            return False
-        return key in _bundled_index()[1]
+        return self._bundled(key) and map_bundle().line(key) is not None
 
     def get(self, key: Any, default: Any = None) -> Any:
         """``self[key]`` if present, else ``default``."""
@@ -100,26 +104,43 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
         except KeyError:
             return default
 
-    def bundled_keys(self) -> Iterable[str]:
-        """Every key without parsing an entry (bundled keys first, in the map's order)."""
+    def lookup_key(self, name: str) -> Optional[str]:
+        """:func:`find_key` for this map: ``name`` if it is a key, else the key equal to it
+        ignoring case, keys added in this process winning over bundled ones; reads the one
+        bundle block ``name`` hashes to, never the key list."""
         if self._complete:
-            return dict.keys(self)
-        index = _bundled_index()[1]
-        extra = [k for k in dict.keys(self) if k not in index]
-        return [*(k for k in index if k not in self._deleted), *extra]
+            return _find_in_keys(self, name)
+        if dict.__contains__(self, name):
+            return name
+        bundled = [line.key for line in map_bundle().matching(name) if self._bundled(line.key)]
+        if name in bundled:
+            return name
+        added = self._added_lowercase_keys().get(name.lower())
+        if added is not None:
+            return added
+        return bundled[-1] if bundled else None
+
+    def _added_lowercase_keys(self) -> dict[str, str]:
+        """``{key.lower(): key}`` of the assigned keys that are not bundled keys."""
+        version, lowered = self._added_lowercase
+        if version != self.version:
+            bundle = map_bundle()
+            lowered = {k.lower(): k for k in self._assigned if bundle.line(k) is None}
+            self._added_lowercase = (self.version, lowered)
+        return lowered
 
     def _materialize(self) -> None:
         if self._complete:
             return
-        blob, index = _bundled_index()
         merged: dict[str, Any] = {}
-        for key, (start, end) in index.items():
+        for line in map_bundle().lines():
+            key = line.key
             if key in self._deleted:
                 continue
             merged[key] = (
                 dict.__getitem__(self, key)
                 if dict.__contains__(self, key)
-                else json.loads(blob[start:end])
+                else json.loads(line.entry)
             )
         for key, value in dict.items(self):
             merged.setdefault(key, value)
@@ -127,12 +148,15 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
         dict.update(self, merged)
         self._complete = True
         self._deleted.clear()
+        self._assigned.clear()
 
     # -- writes ---------------------------------------------------------------
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.version += 1
         self._deleted.discard(key)
+        if not self._complete:
+            self._assigned[key] = None
         dict.__setitem__(self, key, value)
 
     def __delitem__(self, key: str) -> None:
@@ -144,6 +168,7 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
             dict.__delitem__(self, key)
         if not self._complete:
             self._deleted.add(key)
+            self._assigned.pop(key, None)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         """``dict.update``: every key given replaces the bundled entry."""
@@ -176,6 +201,7 @@ class ModelCostMap(dict):  # type: ignore[type-arg]
         """``dict.clear``."""
         dict.clear(self)
         self._deleted.clear()
+        self._assigned.clear()
         self._complete = True
         self.version += 1
 

@@ -125,7 +125,7 @@ _VERTEX_FAMILIES = ("claude", "gemini", "mistral", "codestral")
 def _table_params(model_id: str, provider: str) -> Optional[list[str]]:
     from ..utils import _lookup_model, supports_reasoning
 
-    found = _lookup_model(model_id, provider, model_facts.chat_model_map())
+    found = _lookup_model(model_id, provider, model_facts.chat_models())
     listed = found[1]["litellm_provider"] if found is not None else None
     # The map lists Vertex AI models as ``vertex_ai-language-models``, ``vertex_ai-...``: their
     # rows hold litellm's answer for ``vertex_ai`` (it has none for the map's names).

@@ -21,7 +21,7 @@ from typing import Any, Optional, Union
 
 from .. import _elc_core
 from .._settings import config
-from .get_model_cost_map import read_data
+from .bundled_data import read_data
 
 __all__ = ["decode", "encode", "encoding_name_for_model", "token_counter"]
 
