@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from . import _elc_core
 from ._settings import config
+from .litellm_core_utils.get_supported_openai_params import check_params
 
 if TYPE_CHECKING:
     from .exceptions import APIError, BadRequestError
@@ -451,8 +452,6 @@ def prepare(
         raise bad_request(f"n must be an int >= 1, got {n!r}", model, provider)
     drop = _drop_params(kwargs)
     if chat:
-        from .litellm_core_utils.get_supported_openai_params import check_params
-
         check_params(payload, model_id, provider, drop, kwargs)
     try:
         raw = json.dumps(payload, default=_json_default, separators=(",", ":")).encode()

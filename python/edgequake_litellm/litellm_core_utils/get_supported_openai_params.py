@@ -174,6 +174,13 @@ def _cached_params(model_id: str, provider: str) -> Optional[tuple[str, ...]]:
     return None if params is None else tuple(params)
 
 
+@lru_cache(maxsize=2048)
+def _param_set(model_id: str, provider: str) -> Optional[frozenset[str]]:
+    """``_cached_params`` as a set: what every chat call's check looks names up in."""
+    params = _cached_params(model_id, provider)
+    return None if params is None else frozenset(params)
+
+
 def get_supported_openai_params(
     model: str,
     custom_llm_provider: Optional[str] = None,
@@ -226,12 +233,13 @@ def check_params(
     Raises:
         UnsupportedParamsError: with litellm's message, naming the parameters.
     """
-    supported = _cached_params(model, provider)
-    if supported is None:
+    allowed = _param_set(model, provider)
+    if allowed is None:
         return
-    allowed = set(supported).union(kwargs.get("allowed_openai_params") or ())
-    extra_drops = set(kwargs.get("additional_drop_params") or ())
-    for name in extra_drops:
+    also_allowed = kwargs.get("allowed_openai_params")
+    if also_allowed:
+        allowed = allowed.union(also_allowed)
+    for name in kwargs.get("additional_drop_params") or ():
         payload.pop(name, None)
     unsupported = [
         k
