@@ -42,6 +42,28 @@ def test_import_loads_no_model_data() -> None:
     assert out.stdout.strip() == "128000"
 
 
+def test_lookups_of_an_unknown_provider_do_not_load_the_exceptions() -> None:
+    """Model-data lookups answer an unknown model without raising BadRequestError inside
+    (raising it imports the openai SDK); ``get_llm_provider`` itself still raises it."""
+    code = (
+        "import sys, edgequake_litellm as l\n"
+        "assert l.supports_function_calling('no-such-model') is False\n"
+        "assert l.supports_response_schema('no-such-model') is False\n"
+        "assert l.get_supported_openai_params('no-such-model') is None\n"
+        "assert l.validate_environment('no-such-model')['keys_in_environment'] is True\n"
+        "try:\n"
+        "    l.get_model_info('no-such-model')\n"
+        "except Exception as e:\n"
+        "    print(type(e).__name__)\n"
+        "print('openai' in sys.modules, 'pydantic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["ModelNotMappedError", "False", "False"], out.stdout
+    with pytest.raises(litellm.BadRequestError, match="LLM Provider NOT provided"):
+        litellm.get_llm_provider("no-such-model")
+    assert litellm.get_llm_provider("no-such-model", "openai")[:2] == ("no-such-model", "openai")
+
+
 def test_first_call_reads_one_block_of_the_map(srv: FakeOpenAI) -> None:
     """A chat call's first model-data work (parameter check, response cost) decompresses
     the bundle block of its model and parses its entry, not the map."""

@@ -582,12 +582,12 @@ def _legacy_model(model: Any, kwargs: dict[str, Any]) -> Optional[tuple[str, str
     """``(native provider, model id)`` of a legacy completions model, else ``None``:
     litellm's ``text-completion-openai`` provider (``gpt-3.5-turbo-instruct``,
     ``davinci-002``, ``babbage-002``, or that prefix) and ``azure_text/<deployment>``."""
-    from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
+    from .litellm_core_utils.get_llm_provider_logic import split_provider
 
-    try:
-        model_id, provider, _, _ = get_llm_provider(model, kwargs.get("custom_llm_provider"))
-    except Exception:
+    split = split_provider(model, kwargs.get("custom_llm_provider"))
+    if split is None:
         return None
+    model_id, provider = split
     native = _TEXT_PROVIDERS.get(provider)
     return None if native is None else (native, model_id)
 

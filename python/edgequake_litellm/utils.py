@@ -21,7 +21,7 @@ from ._settings import config as _config
 from ._settings import model_cost_generation as _generation
 from .cost_calculator import completion_cost, cost_per_token, response_cost
 from .litellm_core_utils import model_facts
-from .litellm_core_utils.get_llm_provider_logic import get_llm_provider
+from .litellm_core_utils.get_llm_provider_logic import get_llm_provider, split_provider
 from .litellm_core_utils.get_model_cost_map import find_key
 from .litellm_core_utils.get_supported_openai_params import get_supported_openai_params
 from .litellm_core_utils.token_counter import decode, encode, token_counter
@@ -61,7 +61,10 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """litellm.utils also exports the response types (``from litellm.utils import Message``):
-    served from ``types.utils`` on first use, so model-data lookups do not load pydantic."""
+    served from ``types.utils`` on first use, so model-data lookups do not load pydantic.
+    (Nor does the import system's ``__path__`` probe of every ``from .utils import x``.)"""
+    if name.startswith("_"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from .types import utils as types_utils
 
     if name in types_utils.__all__:
@@ -103,10 +106,7 @@ def _provider_matches(entry: dict[str, Any], provider: Optional[str]) -> bool:
 def _candidates(model: str, provider: Optional[str]) -> tuple[str, tuple[str, ...]]:
     """litellm's lookup order of model map keys for ``model``, and the provider it used."""
     if provider is None:
-        try:
-            split, provider = get_llm_provider(model)[:2]
-        except Exception:
-            split = model
+        split, provider = split_provider(model) or (model, None)
         combined = model
         stripped = combined_stripped = _strip_model_name(model, provider)
         prefixed = model
@@ -243,11 +243,14 @@ def _supports(model: str, custom_llm_provider: Optional[str], key: str) -> bool:
     """litellm's ``supports_factory``: is the model map's ``key`` flag ``True`` for the model?
     Unknown models and unknown providers answer ``False`` (never raise)."""
     provider = custom_llm_provider
-    try:
-        model_id, provider = get_llm_provider(model, custom_llm_provider)[:2]
-        found = _resolve(model_id, provider)
-    except Exception:
-        found = None
+    split = split_provider(model, custom_llm_provider)
+    found = None
+    if split is not None:
+        model_id, provider = split
+        try:
+            found = _resolve(model_id, provider)
+        except Exception:
+            found = None
     if found is not None:
         value = found[1].get(key)
         if value is not None:
@@ -291,10 +294,10 @@ _RESPONSE_SCHEMA_PROVIDERS = frozenset(
 def supports_response_schema(model: str, custom_llm_provider: Optional[str] = None) -> bool:
     """Whether ``model`` takes a ``json_schema`` ``response_format`` (the map's flag; ``True``
     for every model of predibase, fireworks_ai, lm_studio, nebius and databricks, as litellm)."""
-    try:
-        provider = get_llm_provider(model, custom_llm_provider)[1]
-    except Exception:
+    split = split_provider(model, custom_llm_provider)
+    if split is None:
         return False
+    provider = split[1]
     if provider in _RESPONSE_SCHEMA_PROVIDERS:
         return True
     return _supports(model, custom_llm_provider, "supports_response_schema")
@@ -381,10 +384,10 @@ def validate_environment(
     """
     if not model:
         return {"keys_in_environment": False, "missing_keys": []}
-    try:
-        provider = get_llm_provider(model)[1]
-    except Exception:
+    split = split_provider(model)
+    if split is None:
         return {"keys_in_environment": True, "missing_keys": []}
+    provider = split[1]
     rule = model_facts.facts()["environment"].get(provider)
     if rule is None or api_key is not None:
         return {"keys_in_environment": True, "missing_keys": []}

@@ -8,12 +8,12 @@ package does not serve.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from .._settings import config as _config
 from . import model_facts
 
-__all__ = ["get_llm_provider", "model_map_provider"]
+__all__ = ["get_llm_provider", "model_map_provider", "split_provider"]
 
 #: Bare model names litellm sends to OpenAI (besides those listed in the model map).
 _OPENAI_BARE_PREFIXES = (
@@ -57,6 +57,33 @@ def _bad_request(message: str, model: str) -> Exception:
     return BadRequestError(message, model)
 
 
+def split_provider(
+    model: Any, custom_llm_provider: Optional[str] = None
+) -> Optional[tuple[str, str]]:
+    """``(model id, provider)`` as :func:`get_llm_provider` tells them, or ``None`` where it
+    raises (no provider can be told, or ``model`` is not a non-empty string). For the lookups
+    that answer something else then (``get_model_info``, ``supports_*``, ...): raising
+    ``BadRequestError`` imports the openai SDK, ~100 ms and ~20 MB the first time."""
+    if not isinstance(model, str) or not model:
+        return None
+    if custom_llm_provider:
+        prefix = custom_llm_provider + "/"
+        return (model[len(prefix) :] if model.startswith(prefix) else model), custom_llm_provider
+    head, sep, rest = model.partition("/")
+    if sep and head in model_facts.provider_set():
+        return rest, head
+    provider = _map_provider(model)
+    if provider is None:
+        from .fallback_generalizations import match_provider
+
+        provider = match_provider(model)
+    if provider is None and model.startswith(_OPENAI_BARE_PREFIXES):
+        provider = "openai"
+    if provider is None and model.startswith("claude-"):
+        provider = "anthropic"
+    return None if provider is None else (model, provider)
+
+
 def get_llm_provider(
     model: str,
     custom_llm_provider: Optional[str] = None,
@@ -78,27 +105,8 @@ def get_llm_provider(
     """
     if not isinstance(model, str) or not model:
         raise _bad_request(f"model must be a non-empty string, got {model!r}", str(model))
-    if custom_llm_provider:
-        prefix = custom_llm_provider + "/"
-        return (
-            (model[len(prefix) :] if model.startswith(prefix) else model),
-            custom_llm_provider,
-            api_key,
-            api_base,
-        )
-    head, sep, rest = model.partition("/")
-    if sep and head in model_facts.provider_set():
-        return rest, head, api_key, api_base
-    provider = _map_provider(model)
-    if provider is None:
-        from .fallback_generalizations import match_provider
-
-        provider = match_provider(model)
-    if provider is None and model.startswith(_OPENAI_BARE_PREFIXES):
-        provider = "openai"
-    if provider is None and model.startswith("claude-"):
-        provider = "anthropic"
-    if provider is None:
+    found = split_provider(model, custom_llm_provider)
+    if found is None:
         raise _bad_request(
             "LLM Provider NOT provided. Pass in the LLM provider you are trying to call. "
             f"You passed model={model}\n Pass model as E.g. For 'Huggingface' inference "
@@ -106,4 +114,4 @@ def get_llm_provider(
             "Learn more: https://docs.litellm.ai/docs/providers",
             model,
         )
-    return model, provider, api_key, api_base
+    return found[0], found[1], api_key, api_base

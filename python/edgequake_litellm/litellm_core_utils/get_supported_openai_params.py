@@ -200,12 +200,12 @@ def get_supported_openai_params(
         A new list of parameter names, or ``None`` when the provider cannot be told or
         litellm has no parameter table for it (litellm's behaviour).
     """
-    from .get_llm_provider_logic import get_llm_provider
+    from .get_llm_provider_logic import split_provider
 
-    try:
-        model_id, provider, _, _ = get_llm_provider(model, custom_llm_provider)
-    except Exception:
+    split = split_provider(model, custom_llm_provider)
+    if split is None:
         return None
+    model_id, provider = split
     if request_type == "embeddings":
         if provider == "vertex_ai":
             return ["dimensions"]  # litellm's VertexAITextEmbeddingConfig
