@@ -140,6 +140,8 @@ class _Prices(NamedTuple):
 
     @classmethod
     def of(cls, info: dict[str, Any]) -> _Prices:
+        """The prices of a ``get_model_info`` dict (its ``_above_<N>k_tokens`` keys give the
+        tiers, N in thousands of prompt tokens)."""
         found = sorted(
             (int(m.group(1)), k[len("input_cost_per_token") :])
             for k in info
