@@ -272,3 +272,12 @@ def test_missing_attributes_answer_as_pydantic() -> None:
         choices=[], usage={"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
     )
     assert with_usage.usage.total_tokens == 3 and hasattr(with_usage, "usage")
+
+    class Broken(ModelResponseStream):
+        @property
+        def derived(self) -> str:
+            return self.missing_field  # type: ignore[no-any-return]
+
+    # The property's own error, as pydantic reports it (not "no attribute 'derived'").
+    with pytest.raises(AttributeError, match="no attribute 'missing_field'"):
+        assert Broken().derived is None

@@ -76,6 +76,11 @@ class _ModelMeta(AliasNamed, ModelMetaclass):
     __module__ = AliasNamed.__dict__["__module__"]
 
 
+#: Per class, every name its classes define: a name among them that normal lookup missed is
+#: a descriptor (a property) that raised ``AttributeError``.
+_CLASS_NAMES: dict[type, frozenset[str]] = {}
+
+
 class OpenAIObject(BaseModel, metaclass=_ModelMeta):
     """Base of every response object: a pydantic model with dict-style access."""
 
@@ -114,17 +119,23 @@ class OpenAIObject(BaseModel, metaclass=_ModelMeta):
             """An attribute normal lookup did not find: an extra field, else
             ``AttributeError`` (pydantic's message). Private names go to pydantic's own.
 
-            pydantic's answers in half its time (0.9 µs instead of 1.8 for a missing name),
+            pydantic's answers in half its time (1.0 µs instead of 1.8 for a missing name),
             which code asks of every stream chunk: ``getattr(chunk, "usage", None)``,
-            langchain-litellm's ``getattr(delta, "reasoning_content", None)``. (A property
-            that raises ``AttributeError`` is reported with this message, not its own.)
+            langchain-litellm's ``getattr(delta, "reasoning_content", None)``. A property
+            that raised ``AttributeError`` raises its own again, as with pydantic.
             """
             if name[:1] == "_":
                 return BaseModel.__getattr__(self, name)
             extra = self.__pydantic_extra__
             if extra is not None and name in extra:
                 return extra[name]
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            cls = type(self)
+            names = _CLASS_NAMES.get(cls)
+            if names is None:
+                names = _CLASS_NAMES[cls] = frozenset(n for k in cls.__mro__ for n in vars(k))
+            if name in names:
+                return object.__getattribute__(self, name)
+            raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
 
 
 _M = TypeVar("_M", bound=BaseModel)
